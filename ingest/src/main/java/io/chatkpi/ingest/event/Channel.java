@@ -1,0 +1,7 @@
+package io.chatkpi.ingest.event;
+
+/** Where the end user chats from. */
+public enum Channel {
+    WEB,
+    IN_APP
+}

@@ -1,0 +1,104 @@
+package io.chatkpi.ingest.event;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+
+/**
+ * The rules of the event contract, the Java twin of {@code schema/session-event.schema.json}; a test feeds both
+ * the same samples. Each rejection names the field: {@code "<field>: <problem>"}.
+ */
+public final class EventValidator {
+
+    private EventValidator() {}
+
+    static Decoded validate(String raw, RawEventFields f) {
+        String problem = firstProblem(f);
+        if (problem != null) {
+            return Decoded.rejected(raw, problem);
+        }
+        EventType type = EventType.valueOf(f.type);
+        SessionEvent event = new SessionEvent(
+                f.eventId,
+                f.sessionId,
+                type,
+                parseTs(f.ts),
+                f.channel == null ? null : Channel.valueOf(f.channel),
+                f.topic,
+                f.queueId,
+                f.repId,
+                f.sender == null ? null : Sender.valueOf(f.sender),
+                f.by == null ? null : Actor.valueOf(f.by),
+                f.reason == null ? null : NotRoutedReason.valueOf(f.reason),
+                f.caseCreated);
+        return Decoded.valid(event);
+    }
+
+    private static String firstProblem(RawEventFields f) {
+        String p;
+        if ((p = required("eventId", f.eventId)) != null) return p;
+        if ((p = required("sessionId", f.sessionId)) != null) return p;
+        if ((p = required("type", f.type)) != null) return p;
+        if ((p = oneOf("type", f.type, EventType.class)) != null) return p;
+        if ((p = required("ts", f.ts)) != null) return p;
+        if ((p = timestampProblem(f.ts)) != null) return p;
+        EventType type = EventType.valueOf(f.type);
+
+        if ((p = oneOf("channel", f.channel, Channel.class)) != null) return p;
+        if ((p = nonEmptyIfPresent("topic", f.topic)) != null) return p;
+        if (type == EventType.QUEUED && (p = required("queueId", f.queueId)) != null) return p;
+        if ((p = nonEmptyIfPresent("queueId", f.queueId)) != null) return p;
+        if ((type == EventType.REP_JOINED || type == EventType.ACW_COMPLETED)
+                && (p = required("repId", f.repId)) != null) return p;
+        if ((p = nonEmptyIfPresent("repId", f.repId)) != null) return p;
+        if (type == EventType.MESSAGE && (p = required("sender", f.sender)) != null) return p;
+        if ((p = oneOf("sender", f.sender, Sender.class)) != null) return p;
+        if ((p = oneOf("by", f.by, Actor.class)) != null) return p;
+        if (f.by != null && !Actor.allowedFor(type).contains(Actor.valueOf(f.by))) {
+            return "by: '" + f.by + "' is not allowed on " + type + " (allowed: " + Actor.allowedFor(type) + ")";
+        }
+        if ((p = oneOf("reason", f.reason, NotRoutedReason.class)) != null) return p;
+        return null;
+    }
+
+    private static String required(String field, String value) {
+        if (value == null) return field + ": missing";
+        if (value.isEmpty()) return field + ": must not be empty";
+        return null;
+    }
+
+    private static String nonEmptyIfPresent(String field, String value) {
+        return value != null && value.isEmpty() ? field + ": must not be empty" : null;
+    }
+
+    private static <E extends Enum<E>> String oneOf(String field, String value, Class<E> values) {
+        if (value == null) return null;
+        for (E e : values.getEnumConstants()) {
+            if (e.name().equals(value)) return null;
+        }
+        return field + ": unknown value '" + value + "' (allowed: " + java.util.Arrays.toString(values.getEnumConstants()) + ")";
+    }
+
+
+    private static String timestampProblem(String ts) {
+        TemporalAccessor parsed;
+        try {
+            parsed = DateTimeFormatter.ISO_DATE_TIME.parse(ts);
+        } catch (DateTimeParseException e) {
+            return "ts: not an ISO-8601 timestamp: '" + ts + "'";
+        }
+        if (!parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+            return "ts: has no zone offset (expected e.g. 2026-11-25T10:00:00Z or +01:00): '" + ts + "'";
+        }
+        if (ts.indexOf('[') >= 0) {
+            return "ts: region ids are not allowed, use an offset: '" + ts + "'";
+        }
+        return null;
+    }
+
+    static long parseTs(String ts) {
+        return OffsetDateTime.parse(ts, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+    }
+}
