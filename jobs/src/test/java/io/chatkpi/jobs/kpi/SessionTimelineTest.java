@@ -255,6 +255,21 @@ class SessionTimelineTest {
     }
 
     @Test
+    void queuedWhileActiveOpensAWaitAndTheAssignmentRunsUntilTheNextJoin() {
+        SessionTimeline.Result r = compute(List.of(s.started("a", 0), s.queued("b", 0, "q"),
+                s.joined("c", 1_000, "r1"), s.queued("d", 11_000, "q2"), s.joined("e", 41_000, "r2"),
+                s.ended("f", 50_000, Actor.END_USER)));
+
+        assertThat(r.row()).extracting(SessionRow::waitMs, SessionRow::queueWaits, SessionRow::handleMs,
+                        SessionRow::reactivated, SessionRow::queueId)
+                .containsExactly(1_000L + 30_000L, 2, 40_000L + 9_000L, false, "q2");
+        assertThat(fact(r, FactKind.HANDLE, "e")).extracting(KpiFact::repId, KpiFact::valueMs)
+                .containsExactly("r1", 40_000L);
+        assertThat(fact(r, FactKind.ANSWERED, "e")).extracting(KpiFact::queueId, KpiFact::repId, KpiFact::valueMs)
+                .containsExactly("q2", "r2", 30_000L);
+    }
+
+    @Test
     void acwOnlyForSessionsARepJoined() {
         assertThat(compute(List.of(s.started("a", 0), s.queued("b", 0, "q"), s.joined("c", 1_000, "r"),
                 s.ended("d", 2_000, Actor.REP), s.acw("e", 9_000, "r"))).row().acwMs()).isEqualTo(7_000L);
