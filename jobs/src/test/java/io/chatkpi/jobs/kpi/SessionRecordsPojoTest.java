@@ -1,0 +1,27 @@
+package io.chatkpi.jobs.kpi;
+
+import static org.apache.flink.types.PojoTestUtils.assertSerializedAsPojoWithoutKryo;
+
+import io.chatkpi.ingest.event.SessionEvent;
+
+import org.junit.jupiter.api.Test;
+
+/** What travels between operators and sits in state must be a Flink POJO, never a Kryo blob. */
+class SessionRecordsPojoTest {
+
+    @Test
+    void sessionRowIsAPojo() {
+        assertSerializedAsPojoWithoutKryo(SessionRow.class);
+    }
+
+    @Test
+    void kpiFactIsAPojo() {
+        assertSerializedAsPojoWithoutKryo(KpiFact.class);
+    }
+
+    @Test
+    void queueSignalAndSessionEventArePojos() {
+        assertSerializedAsPojoWithoutKryo(QueueSignal.class);
+        assertSerializedAsPojoWithoutKryo(SessionEvent.class);
+    }
+}
