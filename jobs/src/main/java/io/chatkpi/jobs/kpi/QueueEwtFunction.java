@@ -87,8 +87,13 @@ public class QueueEwtFunction extends KeyedProcessFunction<String, QueueSignal, 
         }
     }
 
-    /** What the EWT promised one waiting segment, kept until its wait ends or the retention passes. */
-    public record OpenPrediction(String sessionId, long queuedAtMs, Long predictedMs, int sampleSize) {}
+    /**
+     * What the EWT promised one waiting segment, kept until its wait ends or the retention passes.
+     *
+     * @param closedFirst the segment's close came before its entry (which can then only be late): kept only so that
+     *                    the late entry does not reopen the closed row
+     */
+    public record OpenPrediction(String sessionId, long queuedAtMs, Long predictedMs, int sampleSize, boolean closedFirst) {}
 
     private final Config config;
 
@@ -175,7 +180,11 @@ public class QueueEwtFunction extends KeyedProcessFunction<String, QueueSignal, 
             }
             case SEGMENT_CLOSED -> {
                 lateAccuracySignals.inc();
-                close(signal, ctx);
+                long expiry = close(signal, watermark, ctx);
+                if (expiry != Long.MAX_VALUE) {
+                    lowerPredictionExpiry(expiry);
+                    wakeUpNoLaterThan(expiry, ctx);
+                }
             }
         }
     }
@@ -226,7 +235,7 @@ public class QueueEwtFunction extends KeyedProcessFunction<String, QueueSignal, 
                     case ENTERED -> {
                         if (enter(s, now, ctx)) expiry = Math.min(expiry, s.queuedAtMs() + config.predictionRetentionMs());
                     }
-                    case SEGMENT_CLOSED -> close(s, ctx);
+                    case SEGMENT_CLOSED -> expiry = Math.min(expiry, close(s, t, ctx));
                 }
             }
             if (t == expiry) expiry = expirePredictions(t);
@@ -251,16 +260,29 @@ public class QueueEwtFunction extends KeyedProcessFunction<String, QueueSignal, 
         String key = predictionKey(entered.sessionId(), entered.queuedAtMs());
         if (predictions.contains(key)) return false;
         predictions.put(key, new OpenPrediction(
-                entered.sessionId(), entered.queuedAtMs(), inForce.estimatedWaitMs(), inForce.sampleSize()));
+                entered.sessionId(), entered.queuedAtMs(), inForce.estimatedWaitMs(), inForce.sampleSize(), false));
         ctx.output(ACCURACY, openRow(entered, inForce));
         return true;
     }
 
-    private void close(QueueSignal closed, Context ctx) throws Exception {
+    /**
+     * Emits the closed row; returns the expiry of a marker kept for an entry not seen yet, or MAX.
+     *
+     * @param now the instant being applied, or the watermark for a late close
+     */
+    private long close(QueueSignal closed, long now, Context ctx) throws Exception {
         String key = predictionKey(closed.sessionId(), closed.queuedAtMs());
         OpenPrediction p = predictions.get(key);
+        long markerExpiry = Long.MAX_VALUE;
         if (p == null) {
             unmatchedCloses.inc();
+            long expiry = closed.queuedAtMs() + config.predictionRetentionMs();
+            if (expiry > now) {
+                predictions.put(key, new OpenPrediction(closed.sessionId(), closed.queuedAtMs(), null, 0, true));
+                markerExpiry = expiry;
+            }
+        } else if (p.closedFirst()) {
+            return Long.MAX_VALUE; // a duplicate close
         } else {
             predictions.remove(key);
         }
@@ -270,6 +292,7 @@ public class QueueEwtFunction extends KeyedProcessFunction<String, QueueSignal, 
                 closed.queueId(), closed.sessionId(), closed.queuedAtMs(),
                 p == null ? null : p.predictedMs(), p == null ? 0 : p.sampleSize(),
                 closed.waitMs(), closed.abandoned()));
+        return markerExpiry;
     }
 
     private static EwtAccuracyRow openRow(QueueSignal entered, EwtFigures inForce) {
@@ -284,10 +307,14 @@ public class QueueEwtFunction extends KeyedProcessFunction<String, QueueSignal, 
         long next = Long.MAX_VALUE;
         for (Map.Entry<String, OpenPrediction> e : predictions.entries()) {
             long expiry = e.getValue().queuedAtMs() + config.predictionRetentionMs();
-            if (expiry <= t) expired.add(e.getKey()); else next = Math.min(next, expiry);
+            if (expiry > t) {
+                next = Math.min(next, expiry);
+            } else {
+                expired.add(e.getKey());
+                if (!e.getValue().closedFirst()) expiredPredictions.inc();
+            }
         }
         for (String key : expired) predictions.remove(key);
-        expiredPredictions.inc(expired.size());
         return next;
     }
 

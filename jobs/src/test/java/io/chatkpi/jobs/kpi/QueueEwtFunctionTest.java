@@ -213,6 +213,16 @@ class QueueEwtFunctionTest {
             rig.watermark(T0 + 20 * MIN);
             assertThat(rig.snapshots()).extracting(EwtSnapshot::asOfMs, EwtSnapshot::figures).containsExactly(
                     tuple(T0 + 10 * MIN, EwtFigures.UNKNOWN));
+
+            // a close whose entry comes later still (late): the entry must not reopen the closed row
+            rig.send(closed(Q, "v", T0 + 19 * MIN, T0 + 21 * MIN, false)).watermark(T0 + 22 * MIN);
+            assertThat(rig.rows()).containsExactly(new EwtAccuracyRow(Q, "v", T0 + 19 * MIN, null, 0, 2 * MIN, false));
+            assertThat(rig.counter(QueueEwtFunction.UNMATCHED_CLOSES_METRIC)).isEqualTo(1);
+            rig.send(entered(Q, "v", T0 + 19 * MIN));
+            assertThat(rig.rows()).isEmpty();
+            rig.watermark(Long.MAX_VALUE);
+            assertThat(rig.harness.numKeyedStateEntries()).isZero();
+            assertThat(rig.counter(QueueEwtFunction.EXPIRED_PREDICTIONS_METRIC)).as("the marker is no prediction").isZero();
         }
     }
 
