@@ -305,7 +305,7 @@ public final class IngestCli {
 
         Progress(long started) {
             this.started = started;
-            this.next = started + PROGRESS_EVERY_NANOS;
+            this.next = System.nanoTime() + PROGRESS_EVERY_NANOS; // not at once, if setting up took a while
         }
 
         boolean due() {
