@@ -142,7 +142,7 @@ public final class IngestCli {
         } catch (IOException e) {
             throw new Failure("cannot read " + source + ": " + e.getMessage(), e);
         } catch (EventProducer.DeliveryFailedException | org.apache.kafka.common.KafkaException e) {
-            throw new Failure("sending to Kafka at " + bootstrap + " failed: " + e.getMessage(), e);
+            throw new Failure("sending to Kafka at " + bootstrap + " failed (is a broker running there?): " + e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf(Locale.ROOT, "%s: lines %d, valid %d, invalid %d, blank %d, sent %d, duration %.1f s%s%n",
@@ -205,7 +205,7 @@ public final class IngestCli {
         } catch (IOException | UncheckedIOException e) {
             throw new Failure("cannot write " + target + ": " + e.getMessage(), e);
         } catch (EventProducer.DeliveryFailedException | org.apache.kafka.common.KafkaException e) {
-            throw new Failure("sending to Kafka at " + bootstrap + " failed: " + e.getMessage(), e);
+            throw new Failure("sending to Kafka at " + bootstrap + " failed (is a broker running there?): " + e.getMessage(), e);
         } finally {
             finished.countDown();
             try {
