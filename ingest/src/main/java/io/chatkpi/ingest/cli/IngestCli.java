@@ -106,7 +106,10 @@ public final class IngestCli {
         String source = o.file().toString();
         try (BufferedReader reader = open(o.file());
              EventProducer producer = o.check() ? null : producer(bootstrap)) {
-            if (producer != null) err.println("sending " + source + " to " + Topics.SESSION_EVENTS + " at " + bootstrap);
+            if (producer != null) {
+                err.println("sending " + source + " to " + Topics.SESSION_EVENTS + " at " + bootstrap);
+                producer.connect();
+            }
             Progress progress = new Progress(started);
             String line;
             while ((line = reader.readLine()) != null) {
@@ -195,6 +198,7 @@ public final class IngestCli {
                 }
             } else {
                 try (EventProducer producer = producer(bootstrap)) {
+                    producer.connect();
                     sim.run(new KafkaSink(producer, sim, started));
                     producer.flush();
                     sent = producer.acknowledged();

@@ -36,6 +36,7 @@ class EventProducerTest {
         Properties config = EventProducer.config(broker.bootstrapServers());
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         try (EventProducer producer = new EventProducer(config, topic)) {
+            assertThat(producer.connect()).isPositive();
             producer.send(started);
             producer.sendRaw(validRaw);
             producer.sendRaw(invalidWithSession);
