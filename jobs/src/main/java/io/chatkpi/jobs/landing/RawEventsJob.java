@@ -56,7 +56,7 @@ public final class RawEventsJob {
         valid.sinkTo(events).name("ClickHouse session_events").uid(EVENTS_SINK_UID);
         DataStream<RejectedRecord> rejected = valid.getSideOutput(EventParser.REJECTED);
         rejected.sinkTo(rejectedTable).name("ClickHouse rejected_events").uid(REJECTED_SINK_UID);
-        rejected.sinkTo(deadLetters).name("Kafka " + Topics.SESSION_EVENTS_DLQ).uid(DEAD_LETTER_SINK_UID);
+        rejected.sinkTo(deadLetters).name("Kafka dead letters").uid(DEAD_LETTER_SINK_UID);
         return valid;
     }
 
@@ -64,18 +64,18 @@ public final class RawEventsJob {
     public static void build(StreamExecutionEnvironment env, Options options) {
         options.runtime().applyTo(env);
         DataStream<RawRecord> raw = env
-                .fromSource(kafkaSource(options), WatermarkStrategy.noWatermarks(), "Kafka " + Topics.SESSION_EVENTS)
+                .fromSource(kafkaSource(options), WatermarkStrategy.noWatermarks(), "Kafka " + options.topic())
                 .uid(SOURCE_UID);
         land(raw,
                 ClickHouseSinks.sink(options.clickhouse(), LandingTables.SESSION_EVENTS),
                 ClickHouseSinks.sink(options.clickhouse(), LandingTables.REJECTED_EVENTS),
-                deadLetterSink(options.bootstrapServers()));
+                deadLetterSink(options.bootstrapServers(), options.deadLetterTopic()));
     }
 
     public static KafkaSource<RawRecord> kafkaSource(Options options) {
         return KafkaSource.<RawRecord>builder()
                 .setBootstrapServers(options.bootstrapServers())
-                .setTopics(Topics.SESSION_EVENTS)
+                .setTopics(options.topic())
                 .setGroupId(options.groupId())
                 .setStartingOffsets(options.startingOffsets().initializer())
                 .setDeserializer(new KafkaRawRecordDeserializer())
@@ -84,10 +84,10 @@ public final class RawEventsJob {
                 .build();
     }
 
-    public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers) {
+    public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, String topic) {
         return KafkaSink.<RejectedRecord>builder()
                 .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(new DeadLetterSerializer(Topics.SESSION_EVENTS_DLQ))
+                .setRecordSerializer(new DeadLetterSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
@@ -115,6 +115,8 @@ public final class RawEventsJob {
     static final String USAGE = """
             options (each also from the environment variable CHATKPI_<NAME>, e.g. CHATKPI_BOOTSTRAP_SERVERS):
               --bootstrap-servers H:P      Kafka (default 127.0.0.1:9092)
+              --topic T                    the events' topic (default session-events)
+              --dead-letter-topic T        where rejected records go (default session-events-dlq)
               --group-id ID                consumer group (default chatkpi-raw-landing)
               --starting-offsets W         committed (else earliest) | earliest | latest (default committed)
               --clickhouse-url URL         jdbc:clickhouse://H:P or http://H:P (default jdbc:clickhouse://127.0.0.1:8123)
@@ -155,16 +157,40 @@ public final class RawEventsJob {
 
     /** Everything the landing job needs to know. */
     public record Options(
-            String bootstrapServers, String groupId, StartingOffsets startingOffsets, ClickHouseSinkOptions clickhouse,
-            RuntimeOptions runtime) {
+            String bootstrapServers, String topic, String deadLetterTopic, String groupId,
+            StartingOffsets startingOffsets, ClickHouseSinkOptions clickhouse, RuntimeOptions runtime) {
 
         public static Options from(JobConfig config) {
             return new Options(
                     config.get("bootstrap-servers", "127.0.0.1:9092"),
+                    config.get("topic", Topics.SESSION_EVENTS),
+                    config.get("dead-letter-topic", Topics.SESSION_EVENTS_DLQ),
                     config.get("group-id", DEFAULT_GROUP_ID),
                     StartingOffsets.parse(config.get("starting-offsets", "committed")),
                     ClickHouseSinkOptions.from(config),
                     RuntimeOptions.from(config));
+        }
+
+        /** The defaults (topics, group, committed-else-earliest offsets, 10 s checkpoints) for this Kafka and ClickHouse. */
+        public static Options of(String bootstrapServers, ClickHouseSinkOptions clickhouse) {
+            return new Options(bootstrapServers, Topics.SESSION_EVENTS, Topics.SESSION_EVENTS_DLQ, DEFAULT_GROUP_ID,
+                    StartingOffsets.COMMITTED, clickhouse, RuntimeOptions.defaults());
+        }
+
+        public Options withTopics(String eventsTopic, String deadLettersTopic) {
+            return new Options(bootstrapServers, eventsTopic, deadLettersTopic, groupId, startingOffsets, clickhouse, runtime);
+        }
+
+        public Options withGroupId(String id) {
+            return new Options(bootstrapServers, topic, deadLetterTopic, id, startingOffsets, clickhouse, runtime);
+        }
+
+        public Options withStartingOffsets(StartingOffsets offsets) {
+            return new Options(bootstrapServers, topic, deadLetterTopic, groupId, offsets, clickhouse, runtime);
+        }
+
+        public Options withRuntime(RuntimeOptions r) {
+            return new Options(bootstrapServers, topic, deadLetterTopic, groupId, startingOffsets, clickhouse, r);
         }
     }
 }
