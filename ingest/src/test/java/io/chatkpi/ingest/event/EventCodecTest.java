@@ -1,0 +1,128 @@
+package io.chatkpi.ingest.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EventCodecTest {
+
+    private static final long TS = 1_795_600_800_250L; // 2026-11-25T10:00:00.250Z
+
+    @Test
+    void roundTripsEveryField() {
+        SessionEvent e = new SessionEvent("e-1", "s-1", EventType.NOT_ROUTED, TS, Channel.IN_APP, "billing", "q1",
+                "r1", Sender.AUTO, Actor.SYSTEM, NotRoutedReason.QUEUE_FULL, Boolean.FALSE);
+        String json = EventCodec.encode(e);
+        Decoded back = EventCodec.decode(json);
+        assertThat(back.isValid()).as(String.valueOf(back.rejected())).isTrue();
+        assertThat(back.event()).isEqualTo(e);
+        assertThat(EventCodec.decode(EventCodec.encodeToBytes(e)).event()).isEqualTo(e);
+    }
+
+    @Test
+    void roundTripsMinimalEventWithoutOptionalFields() {
+        SessionEvent e = SessionEvent.of("e-2", "s-2", EventType.ENDED, TS);
+        String json = EventCodec.encode(e);
+        assertThat(json).isEqualTo(
+                "{\"eventId\":\"e-2\",\"sessionId\":\"s-2\",\"type\":\"ENDED\",\"ts\":\"2026-11-25T10:00:00.250Z\"}");
+        assertThat(EventCodec.decode(json).event()).isEqualTo(e);
+    }
+
+    @Test
+    void roundTripsEveryValidSample() {
+        for (EventSamples.Sample s : EventSamples.ALL) {
+            if (!s.valid()) continue;
+            SessionEvent first = EventCodec.decode(s.json()).event();
+            assertThat(first).as(s.name()).isNotNull();
+            assertThat(EventCodec.decode(EventCodec.encode(first)).event()).as(s.name()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void roundTripsTextThatNeedsEscaping() {
+        SessionEvent e = SessionEvent.of("e\"3", "s\\3\n", EventType.SESSION_STARTED, TS).withTopic("café ☕ \u0001");
+        assertThat(EventCodec.decode(EventCodec.encode(e)).event()).isEqualTo(e);
+        assertThat(new String(EventCodec.encodeToBytes(e), StandardCharsets.UTF_8)).isEqualTo(EventCodec.encode(e));
+    }
+
+    @Test
+    void offsetsAreConvertedToTheInstantAndKeptToTheMillisecond() {
+        SessionEvent plusOne = decodeValid("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"ENDED\","
+                + "\"ts\":\"2026-11-25T11:00:00.250999+01:00\"}");
+        assertThat(plusOne.ts()).isEqualTo(TS);
+        assertThat(EventCodec.encode(plusOne)).contains("\"ts\":\"2026-11-25T10:00:00.250Z\"");
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredAndNotReEncoded() {
+        SessionEvent e = decodeValid("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"ENDED\","
+                + "\"ts\":\"2026-11-25T10:00:00.250Z\",\"future\":{\"a\":[1,2]},\"by\":\"REP\"}");
+        assertThat(e.by()).isEqualTo(Actor.REP);
+        assertThat(EventCodec.encode(e)).doesNotContain("future");
+    }
+
+    static Stream<EventSamples.Sample> invalidSamples() {
+        return EventSamples.ALL.stream().filter(s -> !s.valid());
+    }
+
+    /** Every rejection keeps the raw text and names the field (or says the text is not a JSON object). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidSamples")
+    void rejectionNamesTheField(EventSamples.Sample s) {
+        Decoded d = EventCodec.decode(s.json());
+        assertThat(d.isValid()).as(s.json()).isFalse();
+        assertThat(d.event()).isNull();
+        assertThat(d.rejected().raw()).isEqualTo(s.json());
+        String expectedPrefix = s.field().startsWith("not ") ? s.field() : s.field() + ": ";
+        assertThat(d.rejected().reason()).as(s.json()).startsWith(expectedPrefix);
+    }
+
+    @Test
+    void rejectionReasonsSayWhatIsWrong() {
+        assertThat(reason("nope")).startsWith("not JSON: ");
+        assertThat(reason("[1]")).isEqualTo("not a JSON object");
+        assertThat(reason("{\"sessionId\":\"s\",\"type\":\"ENDED\",\"ts\":\"2026-11-25T10:00:00Z\"}"))
+                .isEqualTo("eventId: missing");
+        assertThat(reason("{\"eventId\":\"\",\"sessionId\":\"s\",\"type\":\"ENDED\",\"ts\":\"2026-11-25T10:00:00Z\"}"))
+                .isEqualTo("eventId: must not be empty");
+        assertThat(reason("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"FOO\",\"ts\":\"2026-11-25T10:00:00Z\"}"))
+                .startsWith("type: unknown value 'FOO'");
+        assertThat(reason("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"ENDED\",\"ts\":\"2026-11-25T10:00:00\"}"))
+                .startsWith("ts: has no zone offset");
+        assertThat(reason("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"ENDED\",\"ts\":\"tomorrow\"}"))
+                .startsWith("ts: not an ISO-8601 timestamp");
+        assertThat(reason("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"ENDED\",\"ts\":\"2026-02-30T10:00:00Z\"}"))
+                .startsWith("ts: not a valid date-time");
+        assertThat(reason("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"ENDED\",\"ts\":5}"))
+                .isEqualTo("ts: must be a string");
+        assertThat(reason("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"NOT_ROUTED\","
+                + "\"ts\":\"2026-11-25T10:00:00Z\",\"caseCreated\":\"yes\"}"))
+                .isEqualTo("caseCreated: must be a boolean");
+        assertThat(reason("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"INACTIVE\","
+                + "\"ts\":\"2026-11-25T10:00:00Z\",\"by\":\"SYSTEM\"}"))
+                .startsWith("by: 'SYSTEM' is not allowed on INACTIVE");
+    }
+
+    @Test
+    void nullAndEmptyInputAreRejectedNotThrown() {
+        assertThat(EventCodec.decode((String) null).rejected().reason()).startsWith("not JSON");
+        assertThat(EventCodec.decode((byte[]) null).rejected().reason()).startsWith("not JSON");
+        assertThat(EventCodec.decode("   ").rejected().reason()).startsWith("not JSON");
+    }
+
+    private static SessionEvent decodeValid(String json) {
+        Decoded d = EventCodec.decode(json);
+        assertThat(d.isValid()).as(String.valueOf(d.rejected())).isTrue();
+        return d.event();
+    }
+
+    private static String reason(String json) {
+        Decoded d = EventCodec.decode(json);
+        assertThat(d.isValid()).as(json).isFalse();
+        return d.rejected().reason();
+    }
+}
