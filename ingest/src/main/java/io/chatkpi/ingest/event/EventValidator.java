@@ -1,6 +1,7 @@
 package io.chatkpi.ingest.event;
 
-import java.time.OffsetDateTime;
+import java.time.DateTimeException;
+import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
@@ -101,7 +102,7 @@ public final class EventValidator {
         }
         try {
             parseTs(ts);
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeException e) {
             return "ts: not a valid date-time: '" + ts + "'";
         }
         return null;
@@ -116,7 +117,45 @@ public final class EventValidator {
         }
     }
 
+    /**
+     * Epoch milliseconds of a {@code ts} that matches {@link #TS_PATTERN}, truncated to the millisecond. Reads the
+     * digits at their fixed places instead of going through {@code DateTimeFormatter} (about 1.3 us a call, the
+     * larger part of decoding an event); {@link LocalDate#of} still rejects dates that do not exist.
+     *
+     * @throws DateTimeException for an impossible date such as February 30
+     */
     static long parseTs(String ts) {
-        return OffsetDateTime.parse(ts, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+        int year = digits(ts, 0, 4);
+        int month = digits(ts, 5, 2);
+        int day = digits(ts, 8, 2);
+        int hour = digits(ts, 11, 2);
+        int minute = digits(ts, 14, 2);
+        int second = digits(ts, 17, 2);
+        int i = 19;
+        int millis = 0;
+        if (ts.charAt(i) == '.') {
+            int scale = 100;
+            for (i++; i < ts.length() && Character.isDigit(ts.charAt(i)); i++) {
+                millis += (ts.charAt(i) - '0') * scale;
+                scale /= 10;
+            }
+        }
+        int offsetSeconds = 0;
+        char sign = ts.charAt(i);
+        if (sign == '+' || sign == '-') {
+            offsetSeconds = digits(ts, i + 1, 2) * 3600 + digits(ts, i + 4, 2) * 60;
+            if (sign == '-') offsetSeconds = -offsetSeconds;
+        }
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        long epochSecond = epochDay * 86_400L + hour * 3_600L + minute * 60L + second - offsetSeconds;
+        return epochSecond * 1_000L + millis;
+    }
+
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            v = v * 10 + (s.charAt(i) - '0');
+        }
+        return v;
     }
 }

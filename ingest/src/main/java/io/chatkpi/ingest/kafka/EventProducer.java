@@ -74,6 +74,14 @@ public final class EventProducer implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Fetches the topic's metadata, so that an unreachable broker fails here, within {@code max.block.ms}, rather
+     * than on the first send. Returns the topic's partition count.
+     */
+    public int connect() {
+        return producer.partitionsFor(topic).size();
+    }
+
     /** Sends one event in its canonical JSON form, keyed by its sessionId. */
     public void send(SessionEvent event) {
         send(event.sessionId().getBytes(StandardCharsets.UTF_8), EventCodec.encodeToBytes(event));

@@ -42,6 +42,7 @@ public final class TrafficSimulator {
     private final QueueState[] queues;
     private final String idTag;
     private final long meanInterArrival;
+    private final long startTime;
     private final long endTime;
     private volatile boolean stopped;
 
@@ -65,6 +66,7 @@ public final class TrafficSimulator {
         }
         long start = config.realTime() ? System.currentTimeMillis() : config.start().toEpochMilli();
         this.now = start;
+        this.startTime = start;
         this.endTime = config.duration() == null ? Long.MAX_VALUE : start + config.duration().toMillis();
     }
 
@@ -84,6 +86,11 @@ public final class TrafficSimulator {
 
     public long invalidLines() {
         return invalidLines;
+    }
+
+    /** Where simulated time began (epoch ms): the configured start, or the wall clock in real time. */
+    public long startTime() {
+        return startTime;
     }
 
     /** The simulated time reached (epoch ms). */

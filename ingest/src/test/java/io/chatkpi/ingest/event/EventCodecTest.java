@@ -65,6 +65,27 @@ class EventCodecTest {
         assertThat(EventCodec.encode(e)).doesNotContain("future");
     }
 
+    /** The hand-written ts reader against java.time on random instants, offsets and fraction lengths. */
+    @Test
+    void timestampReaderAgreesWithJavaTime() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 5_000; i++) {
+            long epochSecond = r.nextLong(-2_208_988_800L, 32_503_680_000L); // 1900 .. 3000
+            int nanos = r.nextInt(1_000_000_000);
+            int offset = r.nextInt(-18 * 60, 18 * 60 + 1) * 60;
+            java.time.OffsetDateTime t = java.time.Instant.ofEpochSecond(epochSecond, nanos)
+                    .atOffset(java.time.ZoneOffset.ofTotalSeconds(offset));
+            String fraction = String.format("%09d", nanos).substring(0, r.nextInt(10));
+            String text = t.format(java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss"))
+                    + (fraction.isEmpty() ? "" : "." + fraction)
+                    + (offset == 0 && r.nextBoolean() ? "Z" : t.getOffset().getId().equals("Z") ? "+00:00" : t.getOffset().getId());
+            long expected = java.time.OffsetDateTime.parse(text).toInstant().toEpochMilli();
+            assertThat(EventValidator.parseTs(text)).as(text).isEqualTo(expected);
+            assertThat(EventCodec.decode("{\"eventId\":\"e\",\"sessionId\":\"s\",\"type\":\"ENDED\",\"ts\":\""
+                    + text + "\"}").event().ts()).as(text).isEqualTo(expected);
+        }
+    }
+
     static Stream<EventSamples.Sample> invalidSamples() {
         return EventSamples.ALL.stream().filter(s -> !s.valid());
     }
