@@ -204,13 +204,27 @@ public final class IngestCli {
                     sent = producer.acknowledged();
                 }
             }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            long total = sim.emitted() + sim.duplicates() + sim.invalidLines();
+            PrintStream summary = "-".equals(target) ? err : out;
+            summary.printf(Locale.ROOT, "simulated: events %d (+%d duplicates, +%d invalid lines), %s of simulated "
+                            + "time, %s %d, duration %.1f s (%,.0f events/s)%n",
+                    sim.emitted(), sim.duplicates(), sim.invalidLines(),
+                    human(Duration.ofMillis(sim.now() - sim.startTime())),
+                    target != null ? "written" : "sent", target != null ? total : sent,
+                    seconds, total / Math.max(seconds, 1e-9));
+            summary.flush();
+            return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new Failure("interrupted", e);
         } catch (IOException | UncheckedIOException e) {
             throw new Failure("cannot write " + target + ": " + e.getMessage(), e);
         } catch (EventProducer.DeliveryFailedException | org.apache.kafka.common.KafkaException e) {
-            throw new Failure("sending to Kafka at " + bootstrap + " failed (is a broker running there?): " + e.getMessage(), e);
+            throw new Failure("sending to Kafka at " + bootstrap + " failed (is a broker running there?): "
+                    + e.getMessage(), e);
         } finally {
+            // only now may a Ctrl-C'd JVM exit: what was produced is flushed and the summary printed
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -218,16 +232,6 @@ public final class IngestCli {
                 // the hook is running: nothing to remove
             }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        long total = sim.emitted() + sim.duplicates() + sim.invalidLines();
-        PrintStream summary = "-".equals(target) ? err : out;
-        summary.printf(Locale.ROOT, "simulated: events %d (+%d duplicates, +%d invalid lines), %s of simulated time, "
-                        + "%s %d, duration %.1f s (%,.0f events/s)%n",
-                sim.emitted(), sim.duplicates(), sim.invalidLines(),
-                human(Duration.ofMillis(sim.now() - sim.startTime())),
-                target != null ? "written" : "sent", target != null ? total : sent,
-                seconds, total / Math.max(seconds, 1e-9));
-        return 0;
     }
 
     private static String trim(double d) {
@@ -269,7 +273,15 @@ public final class IngestCli {
             } catch (IOException ex) {
                 throw new UncheckedIOException(ex);
             }
-            progress.report(sim);
+            if (progress.report(sim)) flush(); // so a real-time run's file can be followed with tail -f
+        }
+
+        private void flush() {
+            try {
+                out.flush();
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
         }
 
         @Override
@@ -323,12 +335,12 @@ public final class IngestCli {
             return count / Math.max((System.nanoTime() - started) / 1e9, 1e-9);
         }
 
-        void report(TrafficSimulator sim) {
-            if (due()) {
-                long n = sim.emitted() + sim.duplicates() + sim.invalidLines();
-                err.printf(Locale.ROOT, "progress: %,d events (%,.0f/s), simulated time %s%n",
-                        n, rate(n), EventCodec.formatTs(sim.now()));
-            }
+        boolean report(TrafficSimulator sim) {
+            if (!due()) return false;
+            long n = sim.emitted() + sim.duplicates() + sim.invalidLines();
+            err.printf(Locale.ROOT, "progress: %,d events (%,.0f/s), simulated time %s%n",
+                    n, rate(n), EventCodec.formatTs(sim.now()));
+            return true;
         }
     }
 
