@@ -77,7 +77,9 @@ ENGINE = ReplacingMergeTree()
 PARTITION BY toYYYYMM(asOf)
 ORDER BY (queueId, asOfMs);
 
--- For every QUEUED: the estimate in force at that instant, and the wait that followed.
+-- For every QUEUED: the estimate in force at that instant, and the wait that followed. A row is written when the
+-- session enters the queue (version 0, actualMs null) and again when its wait ends (version 1), which replaces it
+-- whatever the order the two inserts land in.
 CREATE TABLE IF NOT EXISTS ewt_accuracy
 (
     queueId     String,
@@ -87,8 +89,9 @@ CREATE TABLE IF NOT EXISTS ewt_accuracy
     predictedMs Nullable(Int64),
     sampleSize  UInt8,
     actualMs    Nullable(Int64),
-    abandoned   UInt8
+    abandoned   UInt8,
+    version     UInt8
 )
-ENGINE = ReplacingMergeTree()
+ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(queuedAt)
 ORDER BY (queueId, queuedAtMs, sessionId);

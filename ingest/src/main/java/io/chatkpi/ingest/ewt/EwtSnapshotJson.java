@@ -12,9 +12,9 @@ import java.util.List;
 
 /**
  * JSON of an {@link EwtSnapshot} on the {@code queue-ewt} topic:
- * <pre>{"queueId":"billing","asOf":"2026-11-25T10:00:00Z","asOfMs":1764064800000,"estimatedWaitMs":41000,
+ * <pre>{"queueId":"billing","asOf":"2026-11-25T10:00:00Z","asOfMs":1795600800000,"estimatedWaitMs":41000,
  *  "meanWaitMs":39000,"p50WaitMs":38000,"p90WaitMs":52000,"sampleSize":2,
- *  "samples":[{"at":"2026-11-25T10:00:00Z","atMs":1764064800000,"waitMs":44000}, ...]}</pre>
+ *  "samples":[{"at":"2026-11-25T10:00:00Z","atMs":1795600800000,"waitMs":44000}, ...]}</pre>
  * Samples newest first; nulls written as null.
  */
 public final class EwtSnapshotJson {

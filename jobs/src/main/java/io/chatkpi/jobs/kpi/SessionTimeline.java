@@ -200,7 +200,9 @@ public final class SessionTimeline {
                 // the wait ended without a rep: its QUEUEDs get their actual wait, flagged like an abandon
                 closeSegment(e, true);
             }
-            if (status == Status.STARTED || status == Status.WAITING) {
+            // a reactivation that could not be routed leaves the session not routed, no longer Inactive: a
+            // SYSTEM end after it is not an "ended after inactivity"
+            if (status == Status.STARTED || status == Status.WAITING || status == Status.INACTIVE) {
                 status = Status.NOT_ROUTED;
             }
         }

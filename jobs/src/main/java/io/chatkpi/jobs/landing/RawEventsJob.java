@@ -138,7 +138,7 @@ public final class RawEventsJob {
         EARLIEST,
         LATEST;
 
-        OffsetsInitializer initializer() {
+        public OffsetsInitializer initializer() {
             return switch (this) {
                 case COMMITTED -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
                 case EARLIEST -> OffsetsInitializer.earliest();
@@ -146,7 +146,7 @@ public final class RawEventsJob {
             };
         }
 
-        static StartingOffsets parse(String s) {
+        public static StartingOffsets parse(String s) {
             try {
                 return valueOf(s.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {

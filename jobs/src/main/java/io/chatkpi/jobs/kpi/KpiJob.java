@@ -1,0 +1,244 @@
+package io.chatkpi.jobs.kpi;
+
+import io.chatkpi.ingest.event.SessionEvent;
+import io.chatkpi.ingest.ewt.EwtSnapshot;
+import io.chatkpi.ingest.kafka.Topics;
+import io.chatkpi.jobs.common.JobConfig;
+import io.chatkpi.jobs.common.RuntimeOptions;
+import io.chatkpi.jobs.landing.RawEventsJob.StartingOffsets;
+import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
+import io.chatkpi.jobs.sink.ClickHouseSinks;
+import java.time.Duration;
+import java.util.Set;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The KPI job: session events on event time → per-session KPIs and facts (keyed by sessionId) → queue signals →
+ * per-queue EWT and EWT accuracy (keyed by queueId). The graph is {@link #kpis}; {@link #build} puts Kafka in front
+ * of it and ClickHouse and the compacted {@code queue-ewt} topic behind it, the replay puts a file in front and
+ * files or ClickHouse behind.
+ */
+public final class KpiJob {
+
+    public static final String JOB_NAME = "chatkpi KPIs";
+    public static final String DEFAULT_GROUP_ID = "chatkpi-kpis";
+
+    /** Operator uids: part of the savepoint contract, never change them. */
+    public static final String SOURCE_UID = "kpi-session-events-kafka-source";
+    public static final String SESSION_KPIS_UID = "session-kpis";
+    public static final String QUEUE_EWT_UID = "queue-ewt";
+    public static final String SESSIONS_SINK_UID = "sessions-clickhouse-sink";
+    public static final String FACTS_SINK_UID = "kpi-facts-clickhouse-sink";
+    public static final String EWT_SINK_UID = "queue-ewt-clickhouse-sink";
+    public static final String EWT_TOPIC_SINK_UID = "queue-ewt-kafka-sink";
+    public static final String ACCURACY_SINK_UID = "ewt-accuracy-clickhouse-sink";
+
+    private KpiJob() {}
+
+    /** The KPI streams of one graph. */
+    public record KpiStreams(
+            DataStream<SessionRow> sessions,
+            DataStream<KpiFact> facts,
+            DataStream<EwtSnapshot> ewt,
+            DataStream<EwtAccuracyRow> accuracy) {}
+
+    /** How the KPIs are defined: service level, EWT window and size, retention. */
+    public record KpiConfig(SessionKpiConfig sessions, QueueEwtFunction.Config ewt) implements java.io.Serializable {
+        public static KpiConfig defaults() {
+            return new KpiConfig(SessionKpiConfig.defaults(), QueueEwtFunction.Config.defaults());
+        }
+
+        /** {@code --service-level-ms}, {@code --ewt-window-ms}, {@code --ewt-samples}; the rest at defaults. */
+        public static KpiConfig from(JobConfig config) {
+            SessionKpiConfig sessionDefaults = SessionKpiConfig.defaults();
+            QueueEwtFunction.Config ewtDefaults = QueueEwtFunction.Config.defaults();
+            return new KpiConfig(
+                    new SessionKpiConfig(
+                            config.getLong("service-level-ms", sessionDefaults.serviceLevelThresholdMs()),
+                            sessionDefaults.timerGranularityMs(),
+                            sessionDefaults.retentionMs()),
+                    new QueueEwtFunction.Config(
+                            config.getLong("ewt-window-ms", ewtDefaults.windowMs()),
+                            config.getInt("ewt-samples", ewtDefaults.maxSamples()),
+                            ewtDefaults.predictionRetentionMs()));
+        }
+    }
+
+    /**
+     * The KPI graph over events that already carry event timestamps and watermarks (see {@link KpiWatermarks}).
+     */
+    public static KpiStreams kpis(DataStream<SessionEvent> events, KpiConfig config) {
+        SingleOutputStreamOperator<SessionRow> sessions = events
+                .keyBy(SessionEvent::sessionId)
+                .process(new SessionKpiFunction(config.sessions()))
+                .name("session KPIs")
+                .uid(SESSION_KPIS_UID);
+        SingleOutputStreamOperator<EwtSnapshot> ewt = sessions
+                .getSideOutput(SessionKpiFunction.QUEUE_SIGNALS)
+                .keyBy(QueueSignal::queueId)
+                .process(new QueueEwtFunction(config.ewt()))
+                .name("queue EWT")
+                .uid(QUEUE_EWT_UID);
+        return new KpiStreams(
+                sessions,
+                sessions.getSideOutput(SessionKpiFunction.FACTS),
+                ewt,
+                ewt.getSideOutput(QueueEwtFunction.ACCURACY));
+    }
+
+    /** Attaches the sinks, each named and with a stable uid. */
+    public static void sinkTo(KpiStreams streams, Sink<SessionRow> sessions, Sink<KpiFact> facts,
+            Sink<EwtSnapshot> ewtTable, Sink<EwtSnapshot> ewtTopic, Sink<EwtAccuracyRow> accuracy) {
+        streams.sessions().sinkTo(sessions).name("ClickHouse sessions").uid(SESSIONS_SINK_UID);
+        streams.facts().sinkTo(facts).name("ClickHouse kpi_facts").uid(FACTS_SINK_UID);
+        streams.ewt().sinkTo(ewtTable).name("ClickHouse queue_ewt").uid(EWT_SINK_UID);
+        if (ewtTopic != null) {
+            streams.ewt().sinkTo(ewtTopic).name("Kafka queue-ewt").uid(EWT_TOPIC_SINK_UID);
+        }
+        streams.accuracy().sinkTo(accuracy).name("ClickHouse ewt_accuracy").uid(ACCURACY_SINK_UID);
+    }
+
+    /** The production graph: Kafka in; ClickHouse and the {@code queue-ewt} topic out. */
+    public static KpiStreams build(StreamExecutionEnvironment env, Options options) {
+        options.runtime().applyTo(env);
+        DataStream<SessionEvent> events = env
+                .fromSource(kafkaSource(options),
+                        KpiWatermarks.strategy(options.outOfOrderness(), options.idleness()),
+                        "Kafka " + options.topic())
+                .uid(SOURCE_UID);
+        KpiStreams streams = kpis(events, options.kpis());
+        ClickHouseSinkOptions ch = options.clickhouse();
+        sinkTo(streams,
+                ClickHouseSinks.sink(ch, KpiTables.SESSIONS),
+                ClickHouseSinks.sink(ch, KpiTables.KPI_FACTS),
+                ClickHouseSinks.sink(ch, KpiTables.QUEUE_EWT),
+                ewtTopicSink(options.bootstrapServers(), options.ewtTopic()),
+                ClickHouseSinks.sink(ch, KpiTables.EWT_ACCURACY));
+        return streams;
+    }
+
+    public static KafkaSource<SessionEvent> kafkaSource(Options options) {
+        return KafkaSource.<SessionEvent>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setTopics(options.topic())
+                .setGroupId(options.groupId())
+                .setStartingOffsets(options.startingOffsets().initializer())
+                .setDeserializer(new SessionEventDeserializer())
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .build();
+    }
+
+    public static KafkaSink<EwtSnapshot> ewtTopicSink(String bootstrapServers, String topic) {
+        return KafkaSink.<EwtSnapshot>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new EwtSnapshotSerializer(topic))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                // the EWT is live data: hand it to the broker at once rather than waiting to fill a batch
+                .setProperty("linger.ms", "0")
+                .build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            JobConfig config = JobConfig.fromArgs(args, System.getenv());
+            options = Options.from(config);
+            Set<String> unknown = config.unknownArguments();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown));
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("KpiJob: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, options);
+        env.execute(JOB_NAME);
+    }
+
+    static final String USAGE = """
+            options (each also from the environment variable CHATKPI_<NAME>, e.g. CHATKPI_BOOTSTRAP_SERVERS):
+              --bootstrap-servers H:P        Kafka (default 127.0.0.1:9092)
+              --topic T                      the events' topic (default session-events)
+              --ewt-topic T                  compacted topic of EWT snapshots (default queue-ewt)
+              --group-id ID                  consumer group (default chatkpi-kpis)
+              --starting-offsets W           committed (else earliest) | earliest | latest (default committed)
+              --out-of-orderness-ms MS       watermark bound (default 5000)
+              --idleness-ms MS               idle partitions stop holding the watermark after MS (default 10000; 0 = off)
+              --service-level-ms MS          answered within this counts for the service level (default 60000)
+              --ewt-window-ms MS             EWT horizon (default 600000)
+              --ewt-samples N                EWT sample size (default 10)
+              --clickhouse-url URL           jdbc:clickhouse://H:P or http://H:P (default jdbc:clickhouse://127.0.0.1:8123)
+              --clickhouse-database DB       (default chatkpi)
+              --clickhouse-user U            (default default)
+              --clickhouse-password P        (default empty)
+              --batch-size N                 rows per ClickHouse insert at most (default 5000)
+              --batch-interval-ms MS         flush a partial batch after MS (default 1000)
+              --sink-max-retries N           re-sends of a failed batch (default 3)
+              --checkpoint-interval-ms MS    (default 10000)
+              --restart-attempts N           fixed-delay restarts (default 10)
+              --restart-delay-ms MS          (default 5000)
+              --parallelism N                (default: the cluster's)""";
+
+    /** Everything the KPI job needs to know. */
+    public record Options(
+            String bootstrapServers, String topic, String ewtTopic, String groupId, StartingOffsets startingOffsets,
+            Duration outOfOrderness, Duration idleness, KpiConfig kpis, ClickHouseSinkOptions clickhouse,
+            RuntimeOptions runtime) {
+
+        public static Options from(JobConfig config) {
+            KpiConfig kpis = KpiConfig.from(config);
+            return new Options(
+                    config.get("bootstrap-servers", "127.0.0.1:9092"),
+                    config.get("topic", Topics.SESSION_EVENTS),
+                    config.get("ewt-topic", Topics.QUEUE_EWT),
+                    config.get("group-id", DEFAULT_GROUP_ID),
+                    StartingOffsets.parse(config.get("starting-offsets", "committed")),
+                    Duration.ofMillis(config.getLong("out-of-orderness-ms", KpiWatermarks.DEFAULT_OUT_OF_ORDERNESS.toMillis())),
+                    Duration.ofMillis(config.getLong("idleness-ms", KpiWatermarks.DEFAULT_IDLENESS.toMillis())),
+                    kpis,
+                    ClickHouseSinkOptions.from(config),
+                    RuntimeOptions.from(config));
+        }
+
+        public static Options of(String bootstrapServers, ClickHouseSinkOptions clickhouse) {
+            return new Options(bootstrapServers, Topics.SESSION_EVENTS, Topics.QUEUE_EWT, DEFAULT_GROUP_ID,
+                    StartingOffsets.COMMITTED, KpiWatermarks.DEFAULT_OUT_OF_ORDERNESS, KpiWatermarks.DEFAULT_IDLENESS,
+                    KpiConfig.defaults(), clickhouse, RuntimeOptions.defaults());
+        }
+
+        public Options withTopics(String eventsTopic, String ewtTopicName) {
+            return new Options(bootstrapServers, eventsTopic, ewtTopicName, groupId, startingOffsets, outOfOrderness,
+                    idleness, kpis, clickhouse, runtime);
+        }
+
+        public Options withGroupId(String id) {
+            return new Options(bootstrapServers, topic, ewtTopic, id, startingOffsets, outOfOrderness, idleness, kpis,
+                    clickhouse, runtime);
+        }
+
+        public Options withStartingOffsets(StartingOffsets offsets) {
+            return new Options(bootstrapServers, topic, ewtTopic, groupId, offsets, outOfOrderness, idleness, kpis,
+                    clickhouse, runtime);
+        }
+
+        public Options withOutOfOrderness(Duration bound) {
+            return new Options(bootstrapServers, topic, ewtTopic, groupId, startingOffsets, bound, idleness, kpis,
+                    clickhouse, runtime);
+        }
+
+        public Options withRuntime(RuntimeOptions r) {
+            return new Options(bootstrapServers, topic, ewtTopic, groupId, startingOffsets, outOfOrderness, idleness,
+                    kpis, clickhouse, r);
+        }
+    }
+}
