@@ -24,7 +24,7 @@ import java.util.Properties;
  * <tr><td>CHATKPI_CLICKHOUSE_URL</td><td>http://127.0.0.1:8123</td></tr>
  * <tr><td>CHATKPI_CLICKHOUSE_DATABASE</td><td>chatkpi</td></tr>
  * <tr><td>CHATKPI_CLICKHOUSE_USER / _PASSWORD</td><td>default / empty</td></tr>
- * <tr><td>CHATKPI_CLICKHOUSE_ANALYST_USER / _PASSWORD</td><td>chatkpi_analyst / empty (read-only user for /sql)</td></tr>
+ * <tr><td>CHATKPI_CLICKHOUSE_ANALYST_USER / _PASSWORD</td><td>analyst / empty (read-only user for /sql)</td></tr>
  * <tr><td>CHATKPI_KAFKA_BOOTSTRAP</td><td>127.0.0.1:9092</td></tr>
  * <tr><td>CHATKPI_API_RATE_LIMIT</td><td>600 requests per minute per key</td></tr>
  * <tr><td>CHATKPI_API_MAX_BODY_BYTES</td><td>1048576</td></tr>
@@ -118,7 +118,7 @@ public record ApiConfig(
                 s.getOrDefault("CHATKPI_CLICKHOUSE_DATABASE", "chatkpi"),
                 s.getOrDefault("CHATKPI_CLICKHOUSE_USER", "default"),
                 s.getOrDefault("CHATKPI_CLICKHOUSE_PASSWORD", ""),
-                s.getOrDefault("CHATKPI_CLICKHOUSE_ANALYST_USER", "chatkpi_analyst"),
+                s.getOrDefault("CHATKPI_CLICKHOUSE_ANALYST_USER", "analyst"),
                 s.getOrDefault("CHATKPI_CLICKHOUSE_ANALYST_PASSWORD", ""),
                 s.getOrDefault("CHATKPI_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
                 intSetting(s, "CHATKPI_API_RATE_LIMIT", 600),

@@ -1,0 +1,69 @@
+package io.chatkpi.api;
+
+import static io.chatkpi.api.ApiServer.MANAGER_ROLES;
+
+import io.chatkpi.api.ApiServer.Route;
+import io.chatkpi.api.ewt.LiveEwtStore;
+import io.chatkpi.api.http.RouteSpec;
+import io.chatkpi.api.http.RouteSpec.Param;
+import io.chatkpi.api.kpi.ClickHouseGateway;
+import io.chatkpi.api.kpi.KpiHandlers;
+import io.chatkpi.api.kpi.SessionHandlers;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The ClickHouse-backed endpoints: KPIs, sessions, EWT accuracy, queue state. */
+public final class ReportingRoutes {
+
+    private static final List<String> JSON = List.of("application/json");
+
+    private ReportingRoutes() {}
+
+    static List<Param> rangeParams() {
+        return List.of(
+                Param.requiredQuery("from", "string", "start, inclusive: ISO-8601 instant, or local date(-time) in tz"),
+                Param.requiredQuery("to", "string", "end, exclusive: ISO-8601 instant, or local date(-time) in tz"),
+                Param.query("tz", "string", "IANA zone (Area/City) for buckets and local dates; default UTC"),
+                Param.query("queueId", "string", "only this queue"),
+                Param.query("repId", "string", "only this rep"));
+    }
+
+    public static List<Route> of(ClickHouseGateway clickhouse, LiveEwtStore ewt, Clock clock) {
+        KpiHandlers kpis = new KpiHandlers(clickhouse, ewt, clock);
+        SessionHandlers sessions = new SessionHandlers(clickhouse);
+        List<Route> routes = new ArrayList<>();
+
+        List<Param> series = new ArrayList<>(rangeParams());
+        series.add(Param.query("granularity", "string", "1m|5m|15m|1h|1d (default 1h); at most 10,000 buckets"));
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/kpis", MANAGER_ROLES,
+                "KPI time series (every bucket, empty ones with zero counts and null averages) and range totals.",
+                series, null, JSON), kpis::series));
+
+        List<Param> summary = new ArrayList<>(rangeParams());
+        summary.add(Param.query("compare", "string", "previous: also the previous period of equal length"));
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/kpis/summary", MANAGER_ROLES,
+                "KPI totals over the range, optionally with the previous period and the change.",
+                summary, null, JSON), kpis::summary));
+
+        List<Param> sessionParams = new ArrayList<>(rangeParams());
+        sessionParams.add(Param.query("status", "string", "WAITING|ACTIVE|INACTIVE|ENDED|NOT_ROUTED"));
+        sessionParams.add(Param.query("abandoned", "boolean", "true|false"));
+        sessionParams.add(Param.query("limit", "integer", "page size 1..1000 (default 100)"));
+        sessionParams.add(Param.query("cursor", "string", "nextCursor of the previous page"));
+        sessionParams.add(Param.query("format", "string", "json (default) or csv (the whole selection)"));
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/sessions", MANAGER_ROLES,
+                "Session rows (started in the range), cursor-paginated; CSV streams the whole selection.",
+                sessionParams, null, List.of("application/json", "text/csv")), sessions::list));
+
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/ewt/accuracy", MANAGER_ROLES,
+                "EWT accuracy per queue: count, bias, mean absolute error, p90 absolute error, share within 30 s.",
+                List.of(rangeParams().get(0), rangeParams().get(1), rangeParams().get(2), rangeParams().get(3)),
+                null, JSON), kpis::accuracy));
+
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/queues", MANAGER_ROLES,
+                "Live state per queue: waiting, longest current wait, active/inactive sessions, busy reps, EWT.",
+                List.of(), null, JSON), kpis::queues));
+        return routes;
+    }
+}
