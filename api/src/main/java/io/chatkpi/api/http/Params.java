@@ -7,8 +7,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -45,7 +43,7 @@ public final class Params {
 
     /** An IANA zone such as Europe/Paris, or UTC. Offsets like +02:00 are refused: they have no DST rules. */
     public static ZoneId zone(String name, String value) {
-        if (value == null) return ZoneOffset.UTC;
+        if (value == null) return ZoneId.of("UTC");
         if (!value.equals("UTC") && !(value.contains("/") && ZoneId.getAvailableZoneIds().contains(value))) {
             throw ApiException.badParameter(name, "unknown time zone '" + clip(value) + "' (use Area/City, e.g. "
                     + "Europe/Paris, or UTC)");
@@ -67,7 +65,7 @@ public final class Params {
             } else {
                 t = LocalDateTime.parse(value).atZone(zone).toInstant();
             }
-        } catch (DateTimeParseException | DateTimeException e) {
+        } catch (DateTimeException e) {
             throw ApiException.badParameter(name, "not an ISO-8601 date or date-time: '" + clip(value) + "'");
         }
         if (t.isBefore(MIN) || t.isAfter(MAX)) {
