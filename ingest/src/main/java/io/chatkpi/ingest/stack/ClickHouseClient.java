@@ -83,9 +83,6 @@ public final class ClickHouseClient implements AutoCloseable {
             .compressServerResponse(false)
             .compressClientRequest(false)
             .useHttpCompression(false);
-        if (database != null) {
-            builder.setDefaultDatabase(database);
-        }
         return new ClickHouseClient(builder.build(), endpoint, user, database, true);
     }
 
@@ -110,9 +107,7 @@ public final class ClickHouseClient implements AutoCloseable {
     /** Runs a statement that returns no rows: DDL, INSERT ... SELECT, ALTER, OPTIMIZE, SYSTEM ... */
     public void execute(String sql) {
         CommandSettings settings = new CommandSettings();
-        if (database != null) {
-            settings.setDatabase(database);
-        }
+        inDatabase(settings);
         try (CommandResponse ignored = await(client.execute(sql, settings), sql)) {
             // the response carries nothing we use; closing it returns the connection to the pool
         } catch (ClickHouseQueryException e) {
@@ -126,15 +121,23 @@ public final class ClickHouseClient implements AutoCloseable {
     public void query(String sql, Consumer<JsonNode> consumer) {
         String formatted = withJsonEachRow(sql);
         QuerySettings settings = new QuerySettings();
-        if (database != null) {
-            settings.setDatabase(database);
-        }
+        inDatabase(settings);
         try (QueryResponse response = await(client.query(formatted, settings), sql);
-             InputStream in = response.getInputStream();
+             TailKeepingInputStream in = new TailKeepingInputStream(response.getInputStream());
              JsonParser parser = JSON.getFactory().createParser(in);
              MappingIterator<JsonNode> rows = JSON.readerFor(JsonNode.class).readValues(parser)) {
-            while (rows.hasNextValue()) {
-                consumer.accept(rows.nextValue());
+            try {
+                while (rows.hasNextValue()) {
+                    consumer.accept(rows.nextValue());
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+                // Once rows have been sent the server cannot change the HTTP status: an error met later (a limit,
+                // a timeout) arrives as "Code: NNN, e.displayText() = ..." text after the last row.
+                String serverError = in.serverErrorInTail();
+                if (serverError != null) {
+                    throw new ClickHouseQueryException(sql, serverError);
+                }
+                throw e;
             }
         } catch (ClickHouseQueryException e) {
             throw e;
@@ -184,6 +187,15 @@ public final class ClickHouseClient implements AutoCloseable {
         return rows.get(0).elements().next();
     }
 
+    private void inDatabase(QuerySettings settings) {
+        if (database != null) {
+            // 18.16 ignores client-v2's X-ClickHouse-Database header and only reads the database URL parameter;
+            // current releases read either.
+            settings.setDatabase(database);
+            settings.serverSetting("database", database);
+        }
+    }
+
     static String withJsonEachRow(String sql) {
         String trimmed = sql.strip();
         while (trimmed.endsWith(";")) {
@@ -217,6 +229,55 @@ public final class ClickHouseClient implements AutoCloseable {
     public void close() {
         if (owner) {
             client.close();
+        }
+    }
+
+    /** Keeps the last bytes read, to find an error message the server appended to a streamed result. */
+    private static final class TailKeepingInputStream extends java.io.FilterInputStream {
+        private static final int KEEP = 16 * 1024;
+        private final byte[] tail = new byte[KEEP];
+        private long total;
+
+        TailKeepingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                tail[(int) (total++ % KEEP)] = (byte) b;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            for (int i = 0; i < n; i++) {
+                tail[(int) (total++ % KEEP)] = buffer[offset + i];
+            }
+            return n;
+        }
+
+        /** The server's error message at the end of the response, if there is one. */
+        String serverErrorInTail() {
+            try {
+                byte[] chunk = new byte[8192];
+                while (read(chunk, 0, chunk.length) >= 0) {
+                    // drain: the message may not have been read yet
+                }
+            } catch (IOException e) {
+                // what was read so far may still hold the message
+            }
+            int size = (int) Math.min(total, KEEP);
+            byte[] ordered = new byte[size];
+            for (int i = 0; i < size; i++) {
+                ordered[i] = tail[(int) ((total - size + i) % KEEP)];
+            }
+            String text = new String(ordered, StandardCharsets.UTF_8);
+            int at = text.lastIndexOf("Code: ");
+            return at < 0 ? null : text.substring(at).strip();
         }
     }
 

@@ -39,8 +39,12 @@ public final class ClickHouseServer implements AutoCloseable {
     /** The database the analyst user may read; the launcher migrates it. */
     public static final String DEFAULT_DATABASE = "chatkpi";
     public static final String ANALYST_USER = "analyst";
-    public static final int ANALYST_MAX_EXECUTION_TIME_SECONDS = 60;
-    public static final long ANALYST_MAX_RESULT_ROWS = 1_000_000;
+
+    /** The limits of the read-only analyst profile. */
+    public record AnalystLimits(int maxExecutionSeconds, long maxResultRows) {
+        /** 60 s and 1,000,000 rows: ample for KPI queries, and a runaway query cannot hog a laptop. */
+        public static final AnalystLimits DEFAULT = new AnalystLimits(60, 1_000_000);
+    }
 
     static final String STATE_FILE = "server.properties";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -105,6 +109,12 @@ public final class ClickHouseServer implements AutoCloseable {
      * @param preferredHttpPort used if free; 0 picks any free port
      */
     public static ClickHouseServer start(Path baseDir, boolean detached, int preferredHttpPort) {
+        return start(baseDir, detached, preferredHttpPort, AnalystLimits.DEFAULT);
+    }
+
+    /** As {@link #start(Path, boolean, int)}, with the analyst profile's limits given. */
+    public static ClickHouseServer start(Path baseDir, boolean detached, int preferredHttpPort,
+                                         AnalystLimits limits) {
         List<String> command = findServerCommand().orElseThrow(() -> new IllegalStateException(missingMessage()));
         Path base = baseDir.toAbsolutePath().normalize();
         Optional<RunningServer> running = RunningServer.read(base);
@@ -121,7 +131,7 @@ public final class ClickHouseServer implements AutoCloseable {
                 tcpPort = freePort();
             }
             try {
-                return launch(command, base, httpPort, tcpPort, detached);
+                return launch(command, base, httpPort, tcpPort, detached, limits);
             } catch (PortTakenException e) {
                 // Another process took a port between our probe and the server's bind: try other ports.
                 last = e;
@@ -132,7 +142,7 @@ public final class ClickHouseServer implements AutoCloseable {
     }
 
     private static ClickHouseServer launch(List<String> command, Path base, int httpPort, int tcpPort,
-                                           boolean detached) {
+                                           boolean detached, AnalystLimits limits) {
         Path configDir = base.resolve("config");
         Path logDir = base.resolve("log");
         try {
@@ -148,8 +158,8 @@ public final class ClickHouseServer implements AutoCloseable {
                 "log_dir", logDir.toString(),
                 "users_config", configDir.resolve("users.xml").toString(),
                 "analyst_database", DEFAULT_DATABASE,
-                "analyst_max_execution_time", Integer.toString(ANALYST_MAX_EXECUTION_TIME_SECONDS),
-                "analyst_max_result_rows", Long.toString(ANALYST_MAX_RESULT_ROWS));
+                "analyst_max_execution_time", Integer.toString(limits.maxExecutionSeconds()),
+                "analyst_max_result_rows", Long.toString(limits.maxResultRows()));
             Files.writeString(configDir.resolve("config.xml"), render("clickhouse/config.xml", values));
             Files.writeString(configDir.resolve("users.xml"), render("clickhouse/users.xml", values));
             Files.deleteIfExists(logDir.resolve("clickhouse-server.err.log"));
@@ -207,8 +217,29 @@ public final class ClickHouseServer implements AutoCloseable {
             + "; see " + logDir);
     }
 
-    /** True if {@code GET /ping} answers "Ok.". */
+    /**
+     * True if {@code GET /ping} answers "Ok.". A one-shot HTTP/1.0 request on a socket of its own: a pooled
+     * keep-alive connection left behind would hold up the server's stop by several seconds.
+     */
     public static boolean ping(String url) {
+        URI uri = URI.create(url);
+        int port = uri.getPort() > 0 ? uri.getPort() : 80;
+        if ("https".equals(uri.getScheme())) {
+            return pingHttps(url);
+        }
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), port), 2000);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write(("GET /ping HTTP/1.0\r\nHost: " + uri.getHost() + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return response.startsWith("HTTP/1.") && response.contains(" 200 ") && response.endsWith("Ok.\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean pingHttps(String url) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {
             HttpResponse<String> response = http.send(
@@ -269,8 +300,10 @@ public final class ClickHouseServer implements AutoCloseable {
                 // called from the hook itself
             }
         }
+        long started = System.nanoTime();
         terminate(process);
         RunningServer.delete(baseDir);
+        LOG.info("ClickHouse (pid {}) stopped in {} ms", process.pid(), (System.nanoTime() - started) / 1_000_000);
     }
 
     private void stopQuietly() {
