@@ -94,7 +94,7 @@ public final class ApiMain {
         ClickHouseGateway analyst = new ClickHouseGateway(ClickHouseClient.connect(config.clickhouseUrl(),
                 config.analystUser(), config.analystPassword(), config.clickhouseDatabase()),
                 config.queryTimeout());
-        List<ApiServer.Route> routes = new ArrayList<>(ReportingRoutes.of(clickhouse, store, clock));
+        List<ApiServer.Route> routes = new ArrayList<>(ReportingRoutes.of(clickhouse, analyst, store, clock));
         Javalin app = ApiServer.create(new ApiServer.Dependencies(config, clock, store, feed, clickhouse::ping,
                 routes)).start(config.port());
         return new Running(app, feed, clickhouse, analyst);

@@ -42,6 +42,7 @@ public final class ApiServer {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final String START_NANOS = "chatkpi.startNanos";
     private static final String ROUTE = "chatkpi.route";
+    private static final String CALLER = "chatkpi.caller";
     public static final String API_VERSION = "1.0.0";
 
     public static final Set<Role> EWT_ROLES = Set.of(Role.CHAT_SERVICE, Role.MANAGER, Role.ANALYST);
@@ -149,6 +150,7 @@ public final class ApiServer {
             ctx.attribute(ROUTE, spec.path());
             if (!spec.roles().isEmpty()) {
                 Caller caller = authenticate(ctx, keys, config);
+                ctx.attribute(CALLER, caller);
                 if (!spec.roles().contains(caller.role())) {
                     throw new ApiException(403, "FORBIDDEN",
                             "role " + caller.role().id() + " may not call " + spec.method() + " " + spec.path());
@@ -167,6 +169,11 @@ public final class ApiServer {
             }
             r.handler().handle(ctx);
         };
+    }
+
+    /** The authenticated caller of this request; null on public routes. */
+    public static Caller caller(Context ctx) {
+        return ctx.attribute(CALLER);
     }
 
     private static Caller authenticate(Context ctx, ApiKeyRing keys, ApiConfig config) {

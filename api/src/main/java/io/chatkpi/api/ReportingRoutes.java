@@ -1,5 +1,6 @@
 package io.chatkpi.api;
 
+import static io.chatkpi.api.ApiServer.ANALYST_ROLES;
 import static io.chatkpi.api.ApiServer.MANAGER_ROLES;
 
 import io.chatkpi.api.ApiServer.Route;
@@ -9,11 +10,16 @@ import io.chatkpi.api.http.RouteSpec.Param;
 import io.chatkpi.api.kpi.ClickHouseGateway;
 import io.chatkpi.api.kpi.KpiHandlers;
 import io.chatkpi.api.kpi.SessionHandlers;
+import io.chatkpi.api.reports.ReportHandlers;
+import io.chatkpi.api.reports.SqlHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The ClickHouse-backed endpoints: KPIs, sessions, EWT accuracy, queue state. */
+/**
+ * The ClickHouse-backed endpoints: KPIs, sessions, EWT accuracy, queue state (as the pipeline's user), reports
+ * and SQL (SQL as the read-only analyst user).
+ */
 public final class ReportingRoutes {
 
     private static final List<String> JSON = List.of("application/json");
@@ -29,7 +35,8 @@ public final class ReportingRoutes {
                 Param.query("repId", "string", "only this rep"));
     }
 
-    public static List<Route> of(ClickHouseGateway clickhouse, LiveEwtStore ewt, Clock clock) {
+    public static List<Route> of(ClickHouseGateway clickhouse, ClickHouseGateway analyst, LiveEwtStore ewt,
+                                 Clock clock) {
         KpiHandlers kpis = new KpiHandlers(clickhouse, ewt, clock);
         SessionHandlers sessions = new SessionHandlers(clickhouse);
         List<Route> routes = new ArrayList<>();
@@ -64,6 +71,34 @@ public final class ReportingRoutes {
         routes.add(new Route(new RouteSpec("GET", "/api/v1/queues", MANAGER_ROLES,
                 "Live state per queue: waiting, longest current wait, active/inactive sessions, busy reps, EWT.",
                 List.of(), null, JSON), kpis::queues));
+
+        ReportHandlers reports = new ReportHandlers(clickhouse, clock);
+        List<String> jsonOrCsv = List.of("application/json", "text/csv");
+        String definition = "{metrics, groupBy, filters, from, to, tz, granularity?, orderBy?, limit?, format?}";
+        // catalog before {id}: the router tries routes in this order
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/reports/catalog", ANALYST_ROLES,
+                "Metrics, dimensions and filters reports may use, with descriptions and units.",
+                List.of(), null, JSON), reports::catalog));
+        routes.add(new Route(new RouteSpec("POST", "/api/v1/reports/run", ANALYST_ROLES,
+                "Runs a report definition validated against the catalog; rows as JSON or CSV.",
+                List.of(), definition, jsonOrCsv), reports::run));
+        routes.add(new Route(new RouteSpec("POST", "/api/v1/reports", ANALYST_ROLES,
+                "Saves a report: {name, definition}.", List.of(), "{name, definition}", JSON), reports::save));
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/reports", ANALYST_ROLES,
+                "Saved reports.", List.of(), null, JSON), reports::list));
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/reports/{id}", ANALYST_ROLES,
+                "One saved report with its definition.", List.of(Param.path("id", "report id")), null, JSON),
+                reports::get));
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/reports/{id}/run", ANALYST_ROLES,
+                "Runs a saved report.", List.of(Param.path("id", "report id"),
+                Param.query("format", "string", "json (default) or csv")), null, jsonOrCsv), reports::runSaved));
+        routes.add(new Route(new RouteSpec("DELETE", "/api/v1/reports/{id}", ANALYST_ROLES,
+                "Deletes a saved report.", List.of(Param.path("id", "report id")), null, JSON), reports::delete));
+
+        SqlHandler sql = new SqlHandler(analyst);
+        routes.add(new Route(new RouteSpec("POST", "/api/v1/sql", ANALYST_ROLES,
+                "Runs one SELECT as ClickHouse's read-only analyst user; refusals are 400 with ClickHouse's "
+                        + "message, timeouts 504.", List.of(), "{sql, format?: json|csv}", jsonOrCsv), sql::run));
         return routes;
     }
 }

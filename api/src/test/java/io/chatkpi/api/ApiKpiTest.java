@@ -91,7 +91,7 @@ class ApiKpiTest {
                 new EwtFigures(1_000L, 1_000L, 1_000L, 1_000L, 1),
                 List.of(new WaitSample(NOW.minusSeconds(30).toEpochMilli(), 1_000))));
         gateway = new ClickHouseGateway(ch, Duration.ofSeconds(30));
-        app = TestServers.start(TestServers.deps(clock, ewt, ReportingRoutes.of(gateway, ewt, clock)));
+        app = TestServers.start(TestServers.deps(clock, ewt, ReportingRoutes.of(gateway, gateway, ewt, clock)));
         http = new HttpCalls(app.port());
     }
 
@@ -416,7 +416,7 @@ class ApiKpiTest {
     void clickHouseUnreachableIs503WhileEwtIsStillServed() {
         try (ClickHouseClient dead = ClickHouseClient.connect("http://127.0.0.1:1", "default", "", "chatkpi");
              ClickHouseGateway deadGateway = new ClickHouseGateway(dead, Duration.ofSeconds(10))) {
-            Javalin other = TestServers.start(TestServers.deps(clock, ewt, ReportingRoutes.of(deadGateway, ewt, clock)));
+            Javalin other = TestServers.start(TestServers.deps(clock, ewt, ReportingRoutes.of(deadGateway, deadGateway, ewt, clock)));
             try {
                 HttpCalls h = new HttpCalls(other.port());
                 var r = h.get("/api/v1/kpis?from=" + FROM + "&to=" + TO, TestServers.MANAGER_KEY);
