@@ -124,7 +124,10 @@ public final class ClickHouseGateway implements AutoCloseable {
                 return ApiException.timeout("ClickHouse timed out", e);
             }
             if (t instanceof ServerException se) {
-                if (se.getCode() == ServerException.EXECUTION_TIMEOUT) {
+                // 18.16's error body is not always parsed into the code: look at the text too
+                String m = se.getMessage() == null ? "" : se.getMessage();
+                if (se.getCode() == ServerException.EXECUTION_TIMEOUT || m.contains("Code: 159,")
+                        || m.contains("TIMEOUT_EXCEEDED")) {
                     return ApiException.timeout("ClickHouse: " + firstLine(se.getMessage()), e);
                 }
                 if (userSql) {
