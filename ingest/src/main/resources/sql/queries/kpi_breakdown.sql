@@ -1,13 +1,15 @@
 -- Counts by detail of the facts that carry one (NOT_ROUTED: reason, ENDED: by whom, INACTIVE: REP|AUTO), per time
--- bucket or over the whole range (granularity 'total', bucket 0). Buckets as in kpi_series.sql.
+-- bucket or over the whole range (bucketSeconds 0, bucket 0). Buckets as in kpi_series.sql.
 SELECT
     multiIf(
-        {{granularity:String}} = '1m', toUInt32(toStartOfMinute(at)),
-        {{granularity:String}} = '5m', toUInt32(toStartOfFiveMinute(at)),
-        {{granularity:String}} = '15m', toUInt32(toStartOfFifteenMinutes(at)),
-        {{granularity:String}} = '1h', toUInt32(toStartOfHour(at, {{tz:String}})),
-        {{granularity:String}} = '1d', toUInt32(toStartOfDay(at, {{tz:String}})),
-        toUInt32(0)) AS bucket,
+        {{bucketSeconds:Int64}} <= 0, toInt64(0),
+        {{bucketSeconds:Int64}} < 86400,
+        intDiv((toInt64(toUInt32(at)) AS ts)
+               + (arrayElement({{offsets:Array(Int64)}}, arrayCount(x -> x <= ts, {{transitions:Array(Int64)}})) AS off),
+               greatest({{bucketSeconds:Int64}}, 1)) * {{bucketSeconds:Int64}} - off,
+        (intDiv(ts + off, 86400) * 86400 AS localMidnight)
+            - arrayElement({{offsets:Array(Int64)}},
+                           arrayCount(x -> x <= localMidnight, {{localTransitions:Array(Int64)}}))) AS bucket,
     kind,
     detail,
     count() AS n

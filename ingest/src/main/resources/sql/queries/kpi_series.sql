@@ -1,20 +1,25 @@
--- KPI measures of kpi_facts per time bucket, or over the whole range when granularity = 'total' (bucket 0).
+-- KPI measures of kpi_facts per time bucket, or over the whole range (bucketSeconds 0, bucket 0).
 -- Exact over any range: counts, sums and maxima of raw facts, percentiles with quantilesExact over the raw rows;
 -- the API divides sums by counts (never averages averages).
--- bucket = epoch seconds of the bucket start. Hours and days are the zone's own (toStartOfHour/Day with the zone
--- as a literal: a Paris day is a Paris day, 23 or 25 hours at DST changes); 1m/5m/15m buckets start at the same
--- instants in every zone whose UTC offset is a multiple of 15 minutes, so they are cut in UTC.
--- Each branch is cast to UInt32 so that multiIf sees one type whatever the zone.
+-- bucket = epoch seconds of the bucket start, cut in the zone of the request without naming it in SQL (so any
+-- zone Java knows works, and the text never changes): the API passes the zone's UTC offsets in force over the range
+-- (offsets[i] from transitions[i] on, transitions[1] = 0) and the same changes in local time (localTransitions[i] =
+-- transitions[i] + offsets[i-1]). A bucket of bucketSeconds < 86400 starts at floor((t + offset(t)) / size) * size -
+-- offset(t): a local hour stays a local hour, and the hour repeated when DST ends is two buckets. A day starts at the
+-- local midnight of t, converted with the offset in force at that midnight: a Paris day is a Paris day (23 or 25
+-- hours at DST changes). bucketSeconds 0 = the whole range (bucket 0).
 -- Also the engine of analysts' reports: byQueue / byRep = 1 group by queue / rep as well (else '' for all), and
 -- queueIds / repIds filter on lists (empty = all). Values only: the SQL text never changes with the request.
 SELECT
     multiIf(
-        {{granularity:String}} = '1m', toUInt32(toStartOfMinute(at)),
-        {{granularity:String}} = '5m', toUInt32(toStartOfFiveMinute(at)),
-        {{granularity:String}} = '15m', toUInt32(toStartOfFifteenMinutes(at)),
-        {{granularity:String}} = '1h', toUInt32(toStartOfHour(at, {{tz:String}})),
-        {{granularity:String}} = '1d', toUInt32(toStartOfDay(at, {{tz:String}})),
-        toUInt32(0)) AS bucket,
+        {{bucketSeconds:Int64}} <= 0, toInt64(0),
+        {{bucketSeconds:Int64}} < 86400,
+        intDiv((toInt64(toUInt32(at)) AS ts)
+               + (arrayElement({{offsets:Array(Int64)}}, arrayCount(x -> x <= ts, {{transitions:Array(Int64)}})) AS off),
+               greatest({{bucketSeconds:Int64}}, 1)) * {{bucketSeconds:Int64}} - off,
+        (intDiv(ts + off, 86400) * 86400 AS localMidnight)
+            - arrayElement({{offsets:Array(Int64)}},
+                           arrayCount(x -> x <= localMidnight, {{localTransitions:Array(Int64)}}))) AS bucket,
     if({{byQueue:UInt8}} = 1, queueId, '') AS queueKey,
     if({{byRep:UInt8}} = 1, repId, '') AS repKey,
     countIf(kind = 'STARTED') AS started,

@@ -1,5 +1,6 @@
 -- Live state per queue from the newest version of every open session: waiting now, when the longest current wait
 -- began (the session's latest QUEUED, else its start), active and inactive sessions, reps with an active session.
+-- The subqueries carry aliases: current releases require them (joined_subquery_requires_alias).
 SELECT
     queueId,
     countIf(status = 'WAITING') AS waiting,
@@ -12,7 +13,7 @@ FROM
     SELECT sessionId, ifNull(queueId, '') AS queueId, repId, status, startedAtMs
     FROM sessions FINAL
     WHERE status IN ('WAITING', 'ACTIVE', 'INACTIVE')
-)
+) AS open_sessions
 ANY LEFT JOIN
 (
     SELECT sessionId, max(atMs) AS queuedAtMs
@@ -20,6 +21,6 @@ ANY LEFT JOIN
     WHERE deleted = 0 AND kind = 'QUEUED'
       AND sessionId IN (SELECT sessionId FROM sessions FINAL WHERE status = 'WAITING')
     GROUP BY sessionId
-) USING sessionId
+) AS latest_queued USING sessionId
 GROUP BY queueId
 ORDER BY queueId

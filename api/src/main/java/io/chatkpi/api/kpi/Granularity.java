@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Time-series bucket sizes. Java cuts the same buckets as the SQL (kpi_series.sql) so that empty buckets can be
+ * Time-series bucket sizes. Java cuts the same buckets as the SQL (kpi_series.sql, with the zone's offsets from {@link ZoneOffsets}) so that empty buckets can be
  * filled: minutes in UTC, hours and days in the zone (a Paris day on 2026-10-25 is 25 hours long, and the
  * repeated 02:00 hour is two buckets).
  */
@@ -30,7 +30,12 @@ public enum Granularity {
         this.nominal = nominal;
     }
 
-    /** As in the query string and in the SQL's allow-listed multiIf. */
+    /** Bucket length as kpi_series.sql takes it (86400 = a local day, whatever its length). */
+    public long seconds() {
+        return nominal.getSeconds();
+    }
+
+    /** As in the query string. */
     public String id() {
         return id;
     }

@@ -39,27 +39,25 @@ public record KpiRequest(Instant from, Instant to, ZoneId zone, Granularity gran
         return new KpiRequest(from.minus(length), from, zone, granularity, queueId, repId);
     }
 
-    /** Values for kpi_breakdown.sql; granularity "total" groups the whole range in one row. */
+    /** Values for kpi_breakdown.sql; total = the whole range in one row (bucket 0). */
     public Map<String, Object> breakdownValues(boolean total) {
-        return Map.of(
-                "granularity", total ? "total" : granularity.id(),
-                "tz", zone.getId(),
-                "from", from,
-                "to", to,
-                "queueId", queueId == null ? "" : queueId,
-                "repId", repId == null ? "" : repId);
+        Map<String, Object> v = ZoneOffsets.of(zone, from, to).sqlValues(total ? 0 : granularity.seconds());
+        v.put("from", from);
+        v.put("to", to);
+        v.put("queueId", queueId == null ? "" : queueId);
+        v.put("repId", repId == null ? "" : repId);
+        return v;
     }
 
     /** Values for kpi_series.sql, not grouped by queue or rep. */
     public Map<String, Object> seriesValues(boolean total) {
-        return Map.of(
-                "granularity", total ? "total" : granularity.id(),
-                "tz", zone.getId(),
-                "from", from,
-                "to", to,
-                "byQueue", 0,
-                "byRep", 0,
-                "queueIds", queueId == null ? List.of() : List.of(queueId),
-                "repIds", repId == null ? List.of() : List.of(repId));
+        Map<String, Object> v = ZoneOffsets.of(zone, from, to).sqlValues(total ? 0 : granularity.seconds());
+        v.put("from", from);
+        v.put("to", to);
+        v.put("byQueue", 0);
+        v.put("byRep", 0);
+        v.put("queueIds", queueId == null ? List.of() : List.of(queueId));
+        v.put("repIds", repId == null ? List.of() : List.of(repId));
+        return v;
     }
 }

@@ -106,9 +106,8 @@ public record ReportDefinition(List<String> metrics, List<String> groupBy, List<
 
     /** Values for kpi_series.sql. */
     public Map<String, Object> sqlValues() {
-        Map<String, Object> v = new HashMap<>();
-        v.put("granularity", groupBy.contains("time") ? granularity.id() : "total");
-        v.put("tz", zone.getId());
+        Map<String, Object> v = io.chatkpi.api.kpi.ZoneOffsets.of(zone, from, to)
+                .sqlValues(groupBy.contains("time") ? granularity.seconds() : 0);
         v.put("from", from);
         v.put("to", to);
         v.put("byQueue", groupBy.contains("queueId") ? 1 : 0);
