@@ -1,43 +1,51 @@
 package io.chatkpi.api.kpi;
 
-import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Time-series bucket sizes. Java cuts the same buckets as the SQL (kpi_series.sql, with the zone's offsets from {@link ZoneOffsets}) so that empty buckets can be
- * filled: minutes in UTC, hours and days in the zone (a Paris day on 2026-10-25 is 25 hours long, and the
- * repeated 02:00 hour is two buckets).
+ * Time-series bucket sizes, cut in local time exactly as kpi_series.sql cuts them from {@link ZoneOffsets}, so the
+ * API can list every bucket (and fill the empty ones) with the same starts ClickHouse groups by:
+ * <ul>
+ * <li>shorter than a day: {@code floor((t + offset(t)) / size) * size − offset(t)} — a local hour keeps its offset,
+ * so the hour repeated when DST ends is two buckets;</li>
+ * <li>a day: the local midnight of t, converted with the offset in force at that midnight (the earlier offset when
+ * midnight is ambiguous, the later one when it does not exist) — a Paris day on 2026-10-25 lasts 25 hours.</li>
+ * </ul>
  */
 public enum Granularity {
-    MINUTE("1m", Duration.ofMinutes(1)),
-    FIVE_MINUTES("5m", Duration.ofMinutes(5)),
-    FIFTEEN_MINUTES("15m", Duration.ofMinutes(15)),
-    HOUR("1h", Duration.ofHours(1)),
-    DAY("1d", Duration.ofDays(1));
+    MINUTE("1m", 60),
+    FIVE_MINUTES("5m", 300),
+    FIFTEEN_MINUTES("15m", 900),
+    HOUR("1h", 3_600),
+    DAY("1d", 86_400);
 
     private final String id;
-    private final Duration nominal;
+    private final long seconds;
 
-    Granularity(String id, Duration nominal) {
+    Granularity(String id, long seconds) {
         this.id = id;
-        this.nominal = nominal;
-    }
-
-    /** Bucket length as kpi_series.sql takes it (86400 = a local day, whatever its length). */
-    public long seconds() {
-        return nominal.getSeconds();
+        this.seconds = seconds;
     }
 
     /** As in the query string. */
     public String id() {
         return id;
+    }
+
+    /** Bucket length as kpi_series.sql takes it (86400 = a local day, whatever its length). */
+    public long seconds() {
+        return seconds;
     }
 
     public static Optional<Granularity> fromId(String id) {
@@ -46,35 +54,42 @@ public enum Granularity {
 
     /** The start of the bucket holding {@code t}. */
     public Instant bucketStart(Instant t, ZoneId zone) {
-        return switch (this) {
-            case MINUTE, FIVE_MINUTES, FIFTEEN_MINUTES -> {
-                long size = nominal.getSeconds();
-                yield Instant.ofEpochSecond(Math.floorDiv(t.getEpochSecond(), size) * size);
-            }
-            case HOUR -> {
-                ZonedDateTime z = t.atZone(zone);
-                // the local hour's start; at a DST overlap ZonedDateTime keeps the offset in force at t
-                yield z.truncatedTo(ChronoUnit.HOURS).toInstant();
-            }
-            case DAY -> t.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
-        };
+        ZoneRules rules = zone.getRules();
+        long ts = t.getEpochSecond();
+        long off = rules.getOffset(t).getTotalSeconds();
+        if (this != DAY) return Instant.ofEpochSecond(Math.floorDiv(ts + off, seconds) * seconds - off);
+        long localMidnight = Math.floorDiv(ts + off, 86_400) * 86_400;
+        LocalDateTime midnight = LocalDateTime.ofEpochSecond(localMidnight, 0, ZoneOffset.UTC);
+        ZoneOffsetTransition change = rules.getTransition(midnight);
+        long midnightOffset = change == null ? rules.getOffset(midnight).getTotalSeconds()
+                : change.isGap() ? change.getOffsetAfter().getTotalSeconds()
+                : change.getOffsetBefore().getTotalSeconds();
+        return Instant.ofEpochSecond(localMidnight - midnightOffset);
     }
 
-    /** The start of the bucket after the one starting at {@code start}. */
-    public Instant next(Instant start, ZoneId zone) {
-        return switch (this) {
-            case MINUTE, FIVE_MINUTES, FIFTEEN_MINUTES, HOUR -> start.plus(nominal);
-            case DAY -> start.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
-        };
-    }
-
-    /** The starts of the buckets covering [from, to), or empty when more than {@code max}. */
+    /**
+     * The starts of the buckets holding the instants of [from, to), in order, or empty when more than {@code max}.
+     * Walks from boundary to boundary: the next local boundary at the current offset, or the next offset change.
+     */
     public Optional<List<Instant>> buckets(Instant from, Instant to, ZoneId zone, int max) {
-        List<Instant> out = new ArrayList<>();
-        for (Instant b = bucketStart(from, zone); b.isBefore(to); b = next(b, zone)) {
-            if (out.size() == max) return Optional.empty();
+        ZoneRules rules = zone.getRules();
+        Set<Instant> out = new LinkedHashSet<>();
+        Instant t = from;
+        while (t.isBefore(to)) {
+            Instant b = bucketStart(t, zone);
             out.add(b);
+            if (out.size() > max) return Optional.empty();
+            long ts = t.getEpochSecond();
+            long off = rules.getOffset(t).getTotalSeconds();
+            long next = (Math.floorDiv(ts + off, seconds) + 1) * seconds - off;
+            ZoneOffsetTransition change = rules.nextTransition(t);
+            if (change != null && change.getInstant().getEpochSecond() < next) {
+                next = change.getInstant().getEpochSecond();
+            }
+            t = Instant.ofEpochSecond(Math.max(next, ts + 1));
         }
-        return Optional.of(out);
+        List<Instant> sorted = new ArrayList<>(out);
+        sorted.sort(null);
+        return Optional.of(sorted);
     }
 }
