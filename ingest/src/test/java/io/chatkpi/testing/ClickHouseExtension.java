@@ -135,7 +135,7 @@ public final class ClickHouseExtension implements BeforeAllCallback, ParameterRe
             if (server != null) {
                 server.close();
             }
-            if (dir != null && server != null && !server.isExternal()) {
+            if (dir != null) {
                 TestDirectories.deleteRecursively(dir);
             }
         }

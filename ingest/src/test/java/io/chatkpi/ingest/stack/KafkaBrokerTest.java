@@ -64,6 +64,27 @@ class KafkaBrokerTest {
     }
 
     @Test
+    void aRestartedBrokerKeepsItsTopicsAndRecords(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+        throws Exception {
+        String topic = "kept-" + UUID.randomUUID();
+        try (KafkaBroker first = KafkaBroker.start(dir)) {
+            first.createTopic(topic, 1, false);
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()), new StringSerializer(),
+                new StringSerializer())) {
+                producer.send(new ProducerRecord<>(topic, "k", "before restart")).get();
+            }
+        }
+        // new ports, same log dir: the local stack's var/kafka across demo runs
+        try (KafkaBroker second = KafkaBroker.start(dir); Admin admin = second.admin()) {
+            assertThat(admin.listTopics().names().get()).contains(topic);
+            var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+            assertThat(admin.listOffsets(Map.of(partition, org.apache.kafka.clients.admin.OffsetSpec.latest()))
+                .all().get().get(partition).offset()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void createsCompactedTopics(KafkaBroker broker) throws Exception {
         String topic = "compacted-" + UUID.randomUUID();
         broker.createTopic(topic, 1, true);
