@@ -290,6 +290,15 @@ class ApiReportsTest {
     }
 
     @Test
+    void theApisOwnQueryTimeoutIs504() {
+        try (ClickHouseGateway impatient = new ClickHouseGateway(analystUser, Duration.ofMillis(300))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> impatient.analystRows("SELECT sleep(1)"))
+                    .isInstanceOfSatisfying(io.chatkpi.api.http.ApiException.class,
+                            e -> assertThat(e.status()).isEqualTo(504));
+        }
+    }
+
+    @Test
     void sqlTimeoutIs504AndBadBodiesAre400() {
         var slow = sql("SELECT count() FROM system.numbers WHERE sipHash64(number) = 42");
         assertThat(slow.status()).as(slow.body()).isEqualTo(504);
