@@ -80,6 +80,10 @@ public final class ApiServer {
                 () -> d.ewtFeed().millisSinceContact() == null ? null : d.ewtFeed().millisSinceContact() / 1000.0);
         metrics.gauge("chatkpi_ewt_feed_current", "1 when the EWT feed is caught up and in contact with Kafka.",
                 () -> d.ewtFeed().current() ? 1.0 : 0.0);
+        metrics.gauge("chatkpi_ewt_newest_snapshot_age_seconds",
+                "Seconds between now and the newest EWT snapshot's asOf (how far the jobs' output lags).",
+                () -> d.ewt().newestAsOfMs() == null ? null
+                        : Math.max(0, d.clock().millis() - d.ewt().newestAsOfMs()) / 1000.0);
         metrics.gauge("chatkpi_ewt_queues", "Queues with an EWT snapshot in memory.",
                 () -> (double) d.ewt().queueCount());
 

@@ -133,6 +133,8 @@ class ApiEwtTest {
         assertThat(all.get("queues")).hasSize(2);
         assertThat(all.get("queues").get(0).get("queueId").asText()).isEqualTo("a");
         assertThat(all.get("queues").get(1).get("estimatedWaitSeconds").asLong()).isEqualTo(5);
+        assertThat(http.get("/metrics", null).body()).contains("chatkpi_ewt_newest_snapshot_age_seconds 10\n")
+                .contains("chatkpi_ewt_queues 2\n");
     }
 
     @Test

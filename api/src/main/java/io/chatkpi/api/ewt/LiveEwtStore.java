@@ -37,6 +37,11 @@ public final class LiveEwtStore {
         latest.remove(queueId);
     }
 
+    /** The latest asOf of any snapshot held (epoch ms), or null when none: how fresh the jobs' output is. */
+    public Long newestAsOfMs() {
+        return latest.values().stream().map(EwtSnapshot::asOfMs).max(Long::compare).orElse(null);
+    }
+
     public int queueCount() {
         return latest.size();
     }
