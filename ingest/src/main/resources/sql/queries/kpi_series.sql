@@ -1,0 +1,68 @@
+-- KPI measures of kpi_facts per time bucket, or over the whole range (bucketSeconds 0, bucket 0).
+-- Exact over any range: counts, sums and maxima of raw facts, percentiles with quantilesExact over the raw rows;
+-- the API divides sums by counts (never averages averages).
+-- bucket = epoch seconds of the bucket start, cut in the zone of the request without naming it in SQL (so any
+-- zone Java knows works, and the text never changes): the API passes the zone's UTC offsets in force over the range
+-- (offsets[i] from transitions[i] on, transitions[1] = 0) and the same changes in local time (localTransitions[i] =
+-- transitions[i] + offsets[i-1]). A bucket of bucketSeconds < 86400 starts at floor((t + offset(t)) / size) * size -
+-- offset(t): a local hour stays a local hour, and the hour repeated when DST ends is two buckets. A day starts at the
+-- local midnight of t, converted with the offset in force at that midnight: a Paris day is a Paris day (23 or 25
+-- hours at DST changes). bucketSeconds 0 = the whole range (bucket 0).
+-- Also the engine of analysts' reports: byQueue / byRep = 1 group by queue / rep as well (else '' for all), and
+-- queueIds / repIds filter on lists (empty = all). Values only: the SQL text never changes with the request.
+SELECT
+    multiIf(
+        {{bucketSeconds:Int64}} <= 0, toInt64(0),
+        {{bucketSeconds:Int64}} < 86400,
+        intDiv((toInt64(toUInt32(at)) AS ts)
+               + (arrayElement({{offsets:Array(Int64)}}, arrayCount(x -> x <= ts, {{transitions:Array(Int64)}})) AS off),
+               greatest({{bucketSeconds:Int64}}, 1)) * {{bucketSeconds:Int64}} - off,
+        (intDiv(ts + off, 86400) * 86400 AS localMidnight)
+            - arrayElement({{offsets:Array(Int64)}},
+                           arrayCount(x -> x <= localMidnight, {{localTransitions:Array(Int64)}}))) AS bucket,
+    if({{byQueue:UInt8}} = 1, queueId, '') AS queueKey,
+    if({{byRep:UInt8}} = 1, repId, '') AS repKey,
+    countIf(kind = 'STARTED') AS started,
+    countIf(kind = 'QUEUED') AS queued,
+    countIf(kind = 'ANSWERED') AS answered,
+    countIf(kind = 'ANSWERED' AND flag = 1) AS answeredWithinSl,
+    countIf(kind = 'ABANDONED') AS abandoned,
+    countIf(kind = 'NOT_ROUTED') AS notRouted,
+    countIf(kind = 'CASE_CREATED') AS casesCreated,
+    countIf(kind = 'ENDED') AS ended,
+    countIf(kind = 'INACTIVE') AS inactiveEvents,
+    countIf(kind = 'INACTIVE' AND flag = 1) AS autoInactiveEvents,
+    countIf(kind = 'REACTIVATED') AS reactivated,
+    countIf(kind = 'ENDED_AFTER_INACTIVITY') AS endedAfterInactivity,
+    uniqExactIf(sessionId, kind = 'ANSWERED') AS sessionsAnswered,
+    uniqExactIf(sessionId, kind = 'INACTIVE') AS sessionsInactive,
+    uniqExactIf(sessionId, kind = 'REACTIVATED') AS sessionsReactivated,
+    countIf(kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitCount,
+    sumIf(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitSum,
+    maxIf(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitMax,
+    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitQ,
+    countIf(kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseCount,
+    sumIf(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseSum,
+    maxIf(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseMax,
+    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseQ,
+    countIf(kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseCount,
+    sumIf(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseSum,
+    maxIf(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseMax,
+    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseQ,
+    countIf(kind = 'HANDLE' AND isNotNull(valueMs)) AS handleCount,
+    sumIf(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs)) AS handleSum,
+    maxIf(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs)) AS handleMax,
+    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs)) AS handleQ,
+    countIf(kind = 'ACW' AND isNotNull(valueMs)) AS acwCount,
+    sumIf(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs)) AS acwSum,
+    maxIf(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs)) AS acwMax,
+    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs)) AS acwQ
+FROM kpi_facts FINAL
+WHERE deleted = 0
+  AND at >= {{from:DateTime}} AND at < {{to:DateTime}}
+  AND (empty(CAST({{queueIds:Array(String)}} AS Array(String)))
+       OR has(CAST({{queueIds:Array(String)}} AS Array(String)), queueId))
+  AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
+       OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
+GROUP BY bucket, queueKey, repKey
+ORDER BY bucket, queueKey, repKey
