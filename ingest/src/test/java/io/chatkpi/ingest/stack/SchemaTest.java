@@ -48,7 +48,8 @@ class SchemaTest {
             // as if the process died after 001 had created its tables but before 002
             Schema.migrate(db.client(), other, all.subList(0, 2));
             assertThat(Schema.appliedVersions(db.client(), other)).containsExactly(0, 1);
-            assertThat(Schema.migrate(db.client(), other)).containsExactly(2);
+            assertThat(Schema.migrate(db.client(), other)).isEqualTo(
+                all.subList(2, all.size()).stream().map(SqlResources.Migration::version).toList());
         } finally {
             db.client().withDatabase(null).execute("DROP DATABASE IF EXISTS " + SqlLiteral.identifier(other));
         }
