@@ -94,6 +94,7 @@ class DemoTest {
             assertThat(get(ewtUri, "not-a-key").statusCode()).isEqualTo(401);
         } finally {
             demo.close();
+            System.out.println(printed.toString(UTF_8)); // into the test's output file, to see what the demo said
             // never leave a server behind, even when an assertion above failed; the assertion below still fails
             clickHouseProcess.filter(ProcessHandle::isAlive).ifPresent(p -> {
                 p.destroyForcibly();
