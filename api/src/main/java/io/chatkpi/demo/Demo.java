@@ -138,7 +138,6 @@ public final class Demo implements AutoCloseable {
         void checkApiPortFree() {
             if (api.port() == 0) return;
             try (ServerSocket probe = new ServerSocket(api.port())) {
-                probe.setReuseAddress(true);
             } catch (IOException e) {
                 throw new IllegalArgumentException("the API port " + api.port() + " is taken (" + e.getMessage()
                         + "): choose another with --api-port P (0 = any free port)");
