@@ -20,6 +20,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,6 +45,11 @@ public final class ApiServer {
     private static final String ROUTE = "chatkpi.route";
     private static final String CALLER = "chatkpi.caller";
     public static final String API_VERSION = "1.0.0";
+    /** Where the dashboards module keeps the web dashboard's files. */
+    public static final String DASHBOARD_RESOURCES = "/io/chatkpi/dashboard";
+    /** Everything from this server only; ECharts sets inline styles on the elements it draws. */
+    static final String DASHBOARD_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
     public static final Set<Role> EWT_ROLES = Set.of(Role.CHAT_SERVICE, Role.MANAGER, Role.ANALYST);
     public static final Set<Role> MANAGER_ROLES = Set.of(Role.MANAGER, Role.ANALYST);
@@ -118,6 +124,14 @@ public final class ApiServer {
             cfg.http.prefer405over404 = true;
             cfg.jetty.port = config.port();
             cfg.startup.showJavalinBanner = false;
+            // the web dashboard and its chart library, both from the classpath: it works offline, never a CDN
+            cfg.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = DASHBOARD_RESOURCES;
+                sf.location = Location.CLASSPATH;
+                sf.headers = Map.of("Content-Security-Policy", DASHBOARD_CSP, "X-Content-Type-Options", "nosniff");
+            });
+            cfg.staticFiles.enableWebjars();
             cfg.routes.before(ctx -> ctx.attribute(START_NANOS, System.nanoTime()));
             cfg.routes.after(ctx -> {
                 Long start = ctx.attribute(START_NANOS);

@@ -8,6 +8,7 @@ import io.chatkpi.api.ewt.LiveEwtStore;
 import io.chatkpi.api.http.RouteSpec;
 import io.chatkpi.api.http.RouteSpec.Param;
 import io.chatkpi.api.kpi.ClickHouseGateway;
+import io.chatkpi.api.kpi.DashboardHandlers;
 import io.chatkpi.api.kpi.KpiHandlers;
 import io.chatkpi.api.kpi.SessionHandlers;
 import io.chatkpi.api.reports.ReportHandlers;
@@ -71,6 +72,18 @@ public final class ReportingRoutes {
         routes.add(new Route(new RouteSpec("GET", "/api/v1/queues", MANAGER_ROLES,
                 "Live state per queue: waiting, longest current wait, active/inactive sessions, busy reps, EWT.",
                 List.of(), null, JSON), kpis::queues));
+
+        DashboardHandlers dashboard = new DashboardHandlers(clickhouse);
+        List<Param> repParams = List.of(rangeParams().get(0), rangeParams().get(1), rangeParams().get(2),
+                rangeParams().get(3));
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/reps", MANAGER_ROLES,
+                "KPIs per rep over the range (the /kpis totals object for each rep with work in it).",
+                repParams, null, JSON), dashboard::reps));
+        List<Param> historyParams = new ArrayList<>(repParams);
+        historyParams.add(Param.query("granularity", "string", "1m|5m|15m|1h|1d (default 1h); at most 10,000 buckets"));
+        routes.add(new Route(new RouteSpec("GET", "/api/v1/ewt/history", MANAGER_ROLES,
+                "Published EWT per queue and bucket: average and largest estimate, number of changes.",
+                historyParams, null, JSON), dashboard::ewtHistory));
 
         ReportHandlers reports = new ReportHandlers(clickhouse, clock);
         List<String> jsonOrCsv = List.of("application/json", "text/csv");

@@ -53,6 +53,8 @@ class ApiAuthMatrixTest {
                         new Call("GET", "/api/v1/kpis/summary", "/api/v1/kpis/summary?" + range, null),
                         new Call("GET", "/api/v1/sessions", "/api/v1/sessions?" + range, null),
                         new Call("GET", "/api/v1/ewt/accuracy", "/api/v1/ewt/accuracy?" + range, null),
+                        new Call("GET", "/api/v1/reps", "/api/v1/reps?" + range, null),
+                        new Call("GET", "/api/v1/ewt/history", "/api/v1/ewt/history?" + range, null),
                         new Call("GET", "/api/v1/reports/catalog", "/api/v1/reports/catalog", null),
                         new Call("POST", "/api/v1/reports/run", "/api/v1/reports/run", definition),
                         new Call("POST", "/api/v1/reports", "/api/v1/reports",
