@@ -70,16 +70,20 @@ class ScaleOutE2eTest {
         traffic.sendEndOfTraffic(kafka, setup.topic(), PARTITIONS, Set.of(0));
 
         ClickHouseClient ch = db.client();
+        long started = System.nanoTime();
         try (StreamingJobs jobs = new StreamingJobs()) {
             jobs.startLanding(setup);
             jobs.awaitRows(ch, expected.only(TableRows.LANDING));
             jobs.cancelAll();
         }
+        double landingSeconds = (System.nanoTime() - started) / 1e9;
+        started = System.nanoTime();
         JobID kpiJob;
         try (StreamingJobs jobs = new StreamingJobs()) {
             kpiJob = jobs.startKpis(setup).getJobID();
             jobs.awaitRows(ch, expected.only(TableRows.KPIS));
         }
+        double kpiSeconds = (System.nanoTime() - started) / 1e9;
         assertThat(TableRows.read(ch).differencesFrom(expected)).isNull();
 
         // at run time too, each subtask got exactly the sessions and the queues whose keys are assigned to it
@@ -100,7 +104,9 @@ class ScaleOutE2eTest {
         assertThat(recordsInBySubtask(kpiJob, "session KPIs")).isEqualTo(eventsBySubtask);
         assertThat(recordsInBySubtask(kpiJob, "queue EWT").keySet()).isEqualTo(queueSubtasks);
         System.out.printf("scale-out: parallelism %d on 2 TaskManagers x 2 slots, %d partitions: %s in ClickHouse,"
-                + " equal to the replay%n", PARALLELISM, PARTITIONS, expected);
+                        + " equal to the replay (landing job %.1f s, KPI job %.1f s incl. %d s idleness, each from"
+                        + " submission to cancelled); session KPI events per subtask %s%n", PARALLELISM, PARTITIONS,
+                expected, landingSeconds, kpiSeconds, setup.idleness().toSeconds(), eventsBySubtask);
     }
 
     private static int subtaskOf(String key, int maxParallelism) {
