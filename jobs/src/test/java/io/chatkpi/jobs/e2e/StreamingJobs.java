@@ -134,14 +134,14 @@ final class StreamingJobs implements AutoCloseable {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (true) {
             checkRunning();
-            if (TableRows.counts(client).equals(expected.counts())) {
-                TableRows rows = TableRows.read(client);
+            if (TableRows.counts(client, expected.tables()).equals(expected.counts())) {
+                TableRows rows = TableRows.read(client, expected.tables());
                 if (rows.differencesFrom(expected) == null) {
                     return rows;
                 }
             }
             if (System.nanoTime() > deadline) {
-                String diff = TableRows.read(client).differencesFrom(expected);
+                String diff = TableRows.read(client, expected.tables()).differencesFrom(expected);
                 throw new AssertionError("ClickHouse did not reach the expected rows within " + DEADLINE + ":" + diff);
             }
             Thread.sleep(POLL_MS);

@@ -72,6 +72,7 @@ class StreamingRecoveryE2eTest {
         InjectedFailure.History kpi = InjectedFailure.history("recovery-kpis");
 
         ClickHouseClient ch = db.client();
+        long started = System.nanoTime();
         try (StreamingJobs jobs = new StreamingJobs()) {
             JobClient landingJob = jobs.startLanding(setup, raw -> noPeriodicCheckpoints(raw)
                     .map(landingFailure).name("injected failure").uid("recovery-landing-failure"));
@@ -105,8 +106,9 @@ class StreamingRecoveryE2eTest {
             assertThat(landing.restoredFromCheckpoints).containsExactly(landingCheckpoint);
             assertThat(kpi.restoredFromCheckpoints).containsExactly(kpiCheckpoint);
             System.out.printf("recovery: failed at line %d of %d, restarted from checkpoints %d (landing) and %d"
-                            + " (KPIs) taken at line %d; %s in ClickHouse, equal to the replay%n", partC,
-                    traffic.size(), landingCheckpoint, kpiCheckpoint, partB, expected);
+                            + " (KPIs) taken at line %d; %s in ClickHouse, equal to the replay, %.1f s after"
+                            + " submission%n", partC, traffic.size(), landingCheckpoint, kpiCheckpoint, partB,
+                    expected, (System.nanoTime() - started) / 1e9);
         }
         // nothing arrived after the equality was seen, up to the cancel
         assertThat(TableRows.read(ch).differencesFrom(expected)).isNull();
