@@ -84,7 +84,7 @@ class DemoTest {
                 return false;
             });
 
-            try (ClickHouseClient db = ClickHouseClient.connect(demo.clickHouse().url()).withDatabase("chatkpi")) {
+            try (ClickHouseClient db = ClickHouseClient.connect(demo.clickHouse().url(), "chatkpi")) {
                 String counts = SqlResources.load("queries/demo_landing_counts.sql");
                 await("the KPI job's sessions in ClickHouse",
                         () -> db.queryJson(counts).get(0).get("sessions").asLong() > 0);
