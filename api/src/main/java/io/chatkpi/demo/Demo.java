@@ -137,7 +137,8 @@ public final class Demo implements AutoCloseable {
         /** Fails before anything is started rather than after half a minute of start-up. */
         void checkApiPortFree() {
             if (api.port() == 0) return;
-            try (ServerSocket probe = new ServerSocket(api.port())) {
+            try {
+                new ServerSocket(api.port()).close();
             } catch (IOException e) {
                 throw new IllegalArgumentException("the API port " + api.port() + " is taken (" + e.getMessage()
                         + "): choose another with --api-port P (0 = any free port)");
@@ -191,7 +192,7 @@ public final class Demo implements AutoCloseable {
                 new KafkaBroker.NewTopicSpec(Topics.QUEUE_EWT, 1, true)));
         Path bootstrapFile = s.bootstrapFile();
         writeAtomically(bootstrapFile, kafka.bootstrapServers() + "\n");
-        push("Kafka address file " + bootstrapFile, () -> Files.deleteIfExists(bootstrapFile));
+        push("Kafka address file " + IngestCli.LOCAL_STACK_BOOTSTRAP_FILE, () -> Files.deleteIfExists(bootstrapFile));
 
         say("starting Flink (MiniCluster) and the jobs ...");
         LocalFlinkCluster flink = LocalFlinkCluster.start(s.flinkPorts(), 4);

@@ -2,8 +2,11 @@ package io.chatkpi.demo;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chatkpi.api.auth.ApiKey;
+import io.chatkpi.api.auth.Role;
 import io.chatkpi.api.http.Json;
 import io.chatkpi.ingest.cli.IngestCli;
 import io.chatkpi.ingest.stack.ClickHouseClient;
@@ -49,7 +52,7 @@ class DemoTest {
         // fills its rep pool quickly. Any free port for the API and Flink: other runs may hold the defaults.
         String[] args = {"--rate", "1200", "--queues", "tech", "--seed", "20261201", "--api-port", "0",
                 "--flink-ports", "0"};
-        Demo.Settings settings = Demo.Settings.from(JobConfig.fromArgs(args, Map.of()), Map.of(), home);
+        Demo.Settings settings = settings(args, Map.of());
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Demo demo = new Demo(settings, new PrintStream(printed, true, UTF_8));
         Path bootstrapFile = home.resolve(IngestCli.LOCAL_STACK_BOOTSTRAP_FILE);
@@ -81,7 +84,7 @@ class DemoTest {
                 return false;
             });
 
-            try (ClickHouseClient db = ClickHouseClient.connect(demo.clickHouse().url()).withDatabase("chatkpi")) {
+            try (ClickHouseClient db = ClickHouseClient.connect(demo.clickHouse().url(), "chatkpi")) {
                 String counts = SqlResources.load("queries/demo_landing_counts.sql");
                 await("the KPI job's sessions in ClickHouse",
                         () -> db.queryJson(counts).get(0).get("sessions").asLong() > 0);
@@ -104,6 +107,40 @@ class DemoTest {
         assertThat(clickHouseProcess.get().isAlive()).isFalse();
         assertThat(bootstrapFile).doesNotExist();
         assertThat(printed.toString(UTF_8)).contains("demo: stopped ClickHouse (");
+    }
+
+    @Test
+    void apiPortComesFromTheOptionElseTheEnvironmentElseTheDefault() {
+        Map<String, String> env = Map.of("CHATKPI_API_PORT", "7171");
+        assertThat(settings(new String[] {"--api-port", "7272"}, env).api().port()).isEqualTo(7272);
+        assertThat(settings(new String[0], env).api().port()).isEqualTo(7171);
+        assertThat(settings(new String[0], Map.of()).api().port()).isEqualTo(7070);
+        assertThatThrownBy(() -> settings(new String[] {"--api-port", "http"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--api-port");
+        assertThatThrownBy(() -> settings(new String[] {"--api-prot", "1"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--api-prot");
+    }
+
+    @Test
+    void configuredKeysAreUsedAndNeverShownGeneratedOnesAreOnePerRoleAndDiffer() {
+        Map<String, String> env = Map.of("CHATKPI_API_KEYS", "chat-service:cs-1,manager:mgr-1");
+        DemoApiKeys configured = DemoApiKeys.configured(settings(new String[0], env).api().apiKeys());
+        assertThat(configured.keyOf(Role.MANAGER)).contains("mgr-1");
+        assertThat(configured.shown(Role.CHAT_SERVICE)).isEqualTo("<your chat-service key>");
+        assertThat(configured.ewtReader()).isEqualTo("cs-1");
+
+        DemoApiKeys a = DemoApiKeys.generate();
+        DemoApiKeys b = DemoApiKeys.generate();
+        assertThat(a.all()).extracting(ApiKey::role).containsExactly(Role.values());
+        assertThat(a.all()).extracting(ApiKey::secret).doesNotHaveDuplicates()
+                .allSatisfy(k -> assertThat(k).matches("[A-Za-z0-9_-]{24}"))
+                .doesNotContainAnyElementsOf(b.all().stream().map(ApiKey::secret).toList());
+        assertThat(a.shown(Role.ANALYST)).isEqualTo(a.keyOf(Role.ANALYST).orElseThrow());
+        assertThat(a.toString()).doesNotContain(a.ewtReader());
+    }
+
+    private Demo.Settings settings(String[] args, Map<String, String> env) {
+        return Demo.Settings.from(JobConfig.fromArgs(args, env), env, home);
     }
 
     private HttpResponse<String> get(URI uri, String key) {
