@@ -162,7 +162,10 @@ class ApiKpiTest {
         });
         Set<String> answeredSessions = sessionsWith(facts, "ANSWERED");
         Set<String> inactiveSessions = sessionsWith(facts, "INACTIVE");
-        assertRate(k.get("rates").get("inactivityRate"), inactiveSessions.size(), answeredSessions.size());
+        assertThat(k.get("sessionsAnswered").asLong()).isEqualTo(answeredSessions.size());
+        assertThat(k.get("sessionsJoined").asLong()).isEqualTo(sessionsWith(facts, "JOINED").size());
+        assertRate(k.get("rates").get("inactivityRate"), inactiveSessions.size(),
+                sessionsWith(facts, "JOINED").size());
         assertRate(k.get("rates").get("reactivationRate"), sessionsWith(facts, "REACTIVATED").size(),
                 inactiveSessions.size());
         assertRate(k.get("rates").get("abandonmentRate"), count(facts, "ABANDONED"), count(facts, "QUEUED"));

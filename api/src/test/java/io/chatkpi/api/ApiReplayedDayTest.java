@@ -234,6 +234,7 @@ class ApiReplayedDayTest {
         long sessionsInactive = countWhere(rows, r -> r.get("inactiveCount").asInt() > 0);
         k.put("sessionsAnswered", sessionsAnswered);
         k.put("sessionsInactive", sessionsInactive);
+        k.put("sessionsJoined", countWhere(rows, r -> !ReplayedDay.isNull(r, "repId")));
         k.put("sessionsReactivated", reactivatedSessions);
         duration(k, "waitMs", sum(rows, "queueWaits"), sum(rows, "waitMs"),
                 waits.stream().map(Wait::waitMs).toList());
