@@ -184,6 +184,13 @@ class DashboardBrowserTest {
     @Test
     @Order(1)
     void signInRefusesAnUnknownKeyThenSignsInWithAManagerKey() {
+        // the page and its chart library come from this server, under a policy that allows no other origin
+        var page = http.get("/", null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("/webjars/echarts/").doesNotContain("https://");
+        assertThat(page.header("Content-Security-Policy")).startsWith("default-src 'self'");
+        assertThat(http.get("/webjars/echarts/5.3.1/dist/echarts.min.js", null).status()).isEqualTo(200);
+
         driver.get(base);
         WebElement key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
         key.sendKeys("not-a-key");
