@@ -163,6 +163,12 @@ class DashboardBrowserTest {
     }
 
     static ChromeDriver startChromium(Path profile) {
+        for (String exe : List.of("/usr/bin/chromium", "/usr/bin/chromedriver")) {
+            if (!Files.isExecutable(Path.of(exe))) {
+                throw new IllegalStateException(exe + " is missing: run ./chatkpi test (it installs Debian's chromium "
+                        + "and chromium-driver) or apt-get install -y chromium chromium-driver");
+            }
+        }
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
