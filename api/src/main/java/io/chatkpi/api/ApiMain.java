@@ -61,7 +61,7 @@ public final class ApiMain {
         }
         Running running = start(config, Clock.systemUTC());
         System.out.println("chatkpi api: listening on http://localhost:" + running.app().port()
-                + " (OpenAPI: /openapi.json; " + config + ")");
+                + " (dashboard: /; OpenAPI: /openapi.json; " + config + ")");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

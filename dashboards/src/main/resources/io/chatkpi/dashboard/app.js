@@ -280,9 +280,9 @@ function render() {
   if (!sessionStorage.getItem(KEY_STORAGE)) return;
   const { view, params } = route();
   document.querySelectorAll('#nav a').forEach(a => {
-    if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    if (a.dataset.nav === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     // carry the filters across views
-    a.href = '#/' + a.dataset.view + (params.toString() ? '?' + params : '');
+    a.href = '#/' + a.dataset.nav + (params.toString() ? '?' + params : '');
   });
   const main = document.getElementById('view');
   if (current && current.name === view && current.view.update) {
@@ -334,11 +334,11 @@ function LiveView(main, params) {
     const node = el('article', { class: 'card', 'data-queue': queueId, 'aria-label': 'Queue ' + queueId },
       el('header', {}, el('h2', {}, queueId), fields.level), fields.ewt, fields.range,
       el('dl', { class: 'facts' },
-        el('div', {}, fields.waiting, el('dt', {}, 'Waiting now')),
-        el('div', {}, fields.longest, el('dt', {}, 'Longest wait')),
-        el('div', {}, fields.reps, el('dt', {}, 'Reps busy')),
-        el('div', {}, fields.active, el('dt', {}, 'Active')),
-        el('div', {}, fields.inactive, el('dt', {}, 'Inactive'))),
+        el('div', {}, el('dt', {}, 'Waiting now'), fields.waiting),
+        el('div', {}, el('dt', {}, 'Longest wait'), fields.longest),
+        el('div', {}, el('dt', {}, 'Reps busy'), fields.reps),
+        el('div', {}, el('dt', {}, 'Active'), fields.active),
+        el('div', {}, el('dt', {}, 'Inactive'), fields.inactive)),
       fields.updated);
     const c = { node, fields, data: null };
     c.paint = () => {

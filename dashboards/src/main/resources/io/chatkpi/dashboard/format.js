@@ -13,7 +13,10 @@ export function fmtSeconds(s) {
   if (s < 60) return Math.round(s) + ' s';
   const total = Math.round(s);
   if (total < 3600) return Math.floor(total / 60) + ' min ' + String(total % 60).padStart(2, '0') + ' s';
-  return Math.floor(total / 3600) + ' h ' + String(Math.floor((total % 3600) / 60)).padStart(2, '0') + ' min';
+  if (total < 86400) {
+    return Math.floor(total / 3600) + ' h ' + String(Math.floor((total % 3600) / 60)).padStart(2, '0') + ' min';
+  }
+  return Math.floor(total / 86400) + ' d ' + String(Math.floor((total % 86400) / 3600)).padStart(2, '0') + ' h';
 }
 
 export function fmtMs(ms) {

@@ -79,8 +79,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
 
-    /** Simulated traffic from 20:00 to 04:00 UTC: the 20th has data and so has its previous day. */
-    static final Instant SIM_START = Instant.parse("2026-11-19T20:00:00Z");
+    /** Simulated traffic from 21:00 to 03:00 UTC: the 20th has data and so has its previous day. */
+    static final Instant SIM_START = Instant.parse("2026-11-19T21:00:00Z");
     static final String DAY = "2026-11-20";
     static final String RANGE = "preset=custom&from=" + DAY + "&to=" + DAY + "&tz=UTC";
     static final String API_RANGE = "from=" + DAY + "&to=2026-11-21&tz=UTC";
@@ -103,8 +103,11 @@ class DashboardBrowserTest {
     void start(ClickHouseTestDatabase db, KafkaBroker broker) throws Exception {
         Path events = tmp.resolve("events.jsonl");
         List<String> lines = new ArrayList<>();
-        SimulatorConfig sim = SimulatorConfig.defaults().withStart(SIM_START).withDuration(Duration.ofHours(8))
-                .withRate(8).withRepsPerQueue(2).withSeed(5);
+        // every queue open around the clock, few reps: waits build up and vary
+        SimulatorConfig sim = SimulatorConfig.defaults().withStart(SIM_START).withDuration(Duration.ofHours(6))
+                .withQueues(SimulatorConfig.queues(SimulatorConfig.DEFAULT_QUEUES, 3).stream()
+                        .map(q -> q.withHours(0, 24, true)).toList())
+                .withRate(4).withSeed(5);
         new TrafficSimulator(sim).run(new SimulationSink() {
             @Override
             public void event(SessionEvent event) {
@@ -120,7 +123,9 @@ class DashboardBrowserTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
         ReplayJob.toClickHouse(env, events, ClickHouseSinkOptions.of("jdbc:clickhouse:" + db.url(), db.database()),
                 KpiConfig.defaults(), Duration.ofSeconds(5));
+        long replayStart = System.nanoTime();
         env.execute("replay for the dashboard test");
+        System.out.printf("replayed %d lines in %.1f s%n", lines.size(), (System.nanoTime() - replayStart) / 1e9);
 
         broker.createTopic(Topics.QUEUE_EWT, 1, true);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
@@ -138,7 +143,9 @@ class DashboardBrowserTest {
                 .json().get("sampleSize").asInt() == 2);
 
         Files.createDirectories(SCREENSHOTS);
+        long browserStart = System.nanoTime();
         driver = startChromium(tmp.resolve("chromium-profile"));
+        System.out.printf("chromium up in %.1f s%n", (System.nanoTime() - browserStart) / 1e9);
         wait = new WebDriverWait(driver, Duration.ofSeconds(30));
     }
 
@@ -156,6 +163,12 @@ class DashboardBrowserTest {
     }
 
     static ChromeDriver startChromium(Path profile) {
+        for (String exe : List.of("/usr/bin/chromium", "/usr/bin/chromedriver")) {
+            if (!Files.isExecutable(Path.of(exe))) {
+                throw new IllegalStateException(exe + " is missing: run ./chatkpi test (it installs Debian's chromium "
+                        + "and chromium-driver) or apt-get install -y chromium chromium-driver");
+            }
+        }
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -177,6 +190,13 @@ class DashboardBrowserTest {
     @Test
     @Order(1)
     void signInRefusesAnUnknownKeyThenSignsInWithAManagerKey() {
+        // the page and its chart library come from this server, under a policy that allows no other origin
+        var page = http.get("/", null);
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("/webjars/echarts/").doesNotContain("https://");
+        assertThat(page.header("Content-Security-Policy")).startsWith("default-src 'self'");
+        assertThat(http.get("/webjars/echarts/5.3.1/dist/echarts.min.js", null).status()).isEqualTo(200);
+
         driver.get(base);
         WebElement key = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("api-key")));
         key.sendKeys("not-a-key");
@@ -226,22 +246,27 @@ class DashboardBrowserTest {
         // a new wait on the topic: the card follows without a reload
         String before = field(billing, "ewt");
         Instant now = Instant.now();
-        publish("billing", now.minusSeconds(90), 40_000, now.minusSeconds(30), 44_000, now.minusSeconds(1), 185_000);
+        publish("billing", now.minusSeconds(90), 40_000, now.minusSeconds(30), 44_000, now.minusSeconds(1), 600_000);
         awaitApi(() -> apiGet("/api/v1/queues/billing/ewt").get("sampleSize").asInt() == 3);
         long seconds = apiGet("/api/v1/queues/billing/ewt").get("estimatedWaitSeconds").asLong();
         wait.until(d -> field(card("billing"), "ewt").equals(fmtSeconds(seconds)));
         assertThat(field(card("billing"), "ewt")).isNotEqualTo(before);
-        // over the 180 s red threshold now; lowering the amber threshold turns tech amber
+        // each card's level follows the default thresholds (amber 60 s, red 180 s) on max(EWT, longest wait)
+        for (JsonNode q : apiGet("/api/v1/queues").get("queues")) {
+            long worst = Math.max(q.get("ewt").path("estimatedWaitMs").asLong(0),
+                    q.get("longestCurrentWaitMs").asLong(0));
+            String level = worst >= 180_000 ? "red" : worst >= 60_000 ? "amber" : "ok";
+            assertThat(card(q.get("queueId").asText()).getAttribute("data-level")).as(q.toString()).isEqualTo(level);
+        }
         assertThat(card("billing").getAttribute("data-level")).isEqualTo("red");
-        assertThat(card("billing").getAttribute("class")).contains("red");
-        assertThat(card("tech").getAttribute("data-level")).isNotEqualTo("amber");
-        WebElement amber = driver.findElement(By.name("amber"));
-        amber.clear();
-        amber.sendKeys("10\t");
-        wait.until(d -> "amber".equals(card("tech").getAttribute("data-level"))
-                || "red".equals(card("tech").getAttribute("data-level")));
-        amber.clear();
-        amber.sendKeys("60\t");
+        // thresholds are the user's: raised out of reach, every card is back to OK
+        setThreshold("red", "99999999");
+        setThreshold("amber", "99999999");
+        wait.until(d -> d.findElements(By.cssSelector("article[data-level='ok']")).size() == queues.size());
+        assertThat(field(card("billing"), "level")).isEqualTo("OK");
+        setThreshold("amber", "60");
+        setThreshold("red", "180");
+        wait.until(d -> "red".equals(card("billing").getAttribute("data-level")));
         screenshot("live-after-new-wait");
     }
 
@@ -418,9 +443,17 @@ class DashboardBrowserTest {
 
     /** The view's content is there: not loading any more, charts drawn. */
     void waitLoaded(String view) {
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("[data-view='" + view + "']")));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main [data-view='" + view + "']")));
         wait.until(d -> d.findElements(By.cssSelector("[data-state='loading']")).isEmpty()
                 && (!view.equals("live") || !d.findElements(By.cssSelector("article[data-queue]")).isEmpty()));
+        assertThat(driver.findElements(By.cssSelector("[data-state='error']"))).as("error states")
+                .extracting(WebElement::getText).isEmpty();
+    }
+
+    void setThreshold(String name, String seconds) {
+        WebElement input = driver.findElement(By.name(name));
+        input.clear();
+        input.sendKeys(seconds + "\t");
     }
 
     WebElement card(String queue) {
@@ -505,6 +538,9 @@ class DashboardBrowserTest {
         if (s < 60) return Math.round(s) + " s";
         long total = Math.round(s);
         if (total < 3600) return total / 60 + " min " + String.format(Locale.ROOT, "%02d", total % 60) + " s";
-        return total / 3600 + " h " + String.format(Locale.ROOT, "%02d", (total % 3600) / 60) + " min";
+        if (total < 86_400) {
+            return total / 3600 + " h " + String.format(Locale.ROOT, "%02d", (total % 3600) / 60) + " min";
+        }
+        return total / 86_400 + " d " + String.format(Locale.ROOT, "%02d", (total % 86_400) / 3600) + " h";
     }
 }
