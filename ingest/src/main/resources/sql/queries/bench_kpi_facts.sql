@@ -41,7 +41,7 @@ FROM
                 k = 8, 'ENDED', 'ACW') AS kind,
         multiIf(k = 0, startMs, k = 1, queuedMs, k IN (2, 3), joinedMs, k = 4, joinedMs + firstResponse,
                 k = 5, joinedMs + firstResponse + replyMs, k = 6, joinedMs + firstResponse + 2 * replyMs,
-                k IN (7, 8), joinedMs + handle * (1 - abandonedFlag),
+                k IN (7, 8), if(abandonedFlag = 1, joinedMs, joinedMs + handle),
                 joinedMs + handle + acw) AS atMs
     FROM numbers({{sessions:UInt64}} * 10)
 )

@@ -1,6 +1,7 @@
 package io.chatkpi.bench;
 
 import io.chatkpi.ingest.stack.SqlResources;
+import io.chatkpi.ingest.stack.SqlTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -111,7 +112,8 @@ final class ApiBenchmark {
                     (System.nanoTime() - loadStart) / 1e9);
         }
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-        long facts = stack.sql.queryLong(SqlResources.load("queries/bench_kpi_fact_count.sql"));
+        long facts = stack.sql.queryLong(SqlTemplate.render(SqlResources.load("queries/bench_kpi_fact_count.sql"),
+                Map.of("from", from, "to", to)));
 
         String path = "/api/v1/kpis?from=" + from + "&to=" + to + "&granularity=1h";
         Latencies latencies = new Latencies();

@@ -3,7 +3,6 @@ package io.chatkpi.bench;
 import io.chatkpi.bench.BenchOptions.Part;
 import io.chatkpi.ingest.event.EventType;
 import io.chatkpi.ingest.event.SessionEvent;
-import io.chatkpi.ingest.sim.SimulatorConfig;
 import io.chatkpi.ingest.sim.TrafficSimulator;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -69,8 +68,7 @@ public final class Bench {
                 pipeline = new PipelineBenchmark(stack, options).run();
             }
             if (options.runs(Part.FRESHNESS) || options.runs(Part.API)) {
-                double eventsPerSession = pipeline != null
-                        ? (double) pipeline.events() / pipeline.sessions() : eventsPerSession();
+                double eventsPerSession = eventsPerSession();
                 LiveStack live = LiveStack.start(stack, options);
                 live.simulate(options.rate(), eventsPerSession);
                 FreshnessBenchmark probe = new FreshnessBenchmark(live, options, runId);
@@ -103,12 +101,15 @@ public final class Bench {
         return results;
     }
 
-    /** Events per simulated session at the pipeline's traffic shape, from a quick fast-mode run. */
+    /**
+     * Events per simulated session, from a quick fast-mode run of 3 simulated hours: long enough that sessions cut
+     * short at the end hardly count (the pipeline's topic, cut at N events, is no guide for small N).
+     */
     static double eventsPerSession() throws InterruptedException {
         java.util.Set<String> sessions = new java.util.HashSet<>();
         long[] events = {0};
-        new TrafficSimulator(SimulatorConfig.defaults().withRate(PipelineBenchmark.ARRIVALS_PER_MINUTE)
-                .withDuration(null).withMaxEvents(50_000)).run((SessionEvent e) -> {
+        new TrafficSimulator(LiveStack.traffic(PipelineBenchmark.ARRIVALS_PER_MINUTE)
+                .withDuration(java.time.Duration.ofHours(3))).run((SessionEvent e) -> {
                     events[0]++;
                     if (e.type() == EventType.SESSION_STARTED) sessions.add(e.sessionId());
                 });

@@ -30,7 +30,7 @@ public record BenchResults(
     /**
      * Milliseconds from producing a probe's REP_JOINED to the API's EWT endpoint showing an asOf at or after it.
      *
-     * @param unresolved probes the EWT never reflected within 30 s of the end
+     * @param unresolved probes the EWT had not reflected 10 s + the out-of-orderness after probing stopped
      */
     public record Freshness(Double p50, Double p99, Double max, int samples, int unresolved, double rate,
                             double probesPerSecond, long outOfOrdernessMs, int durationSeconds) {}

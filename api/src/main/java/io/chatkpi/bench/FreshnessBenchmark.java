@@ -30,6 +30,7 @@ final class FreshnessBenchmark {
 
     private record Probe(long ts, long sentNanos) {}
 
+    private volatile String lastAsOf;
     private final LiveStack live;
     private final BenchOptions options;
     private final String runId;
@@ -90,10 +91,14 @@ final class FreshnessBenchmark {
         probes.shutdownNow();
         probes.awaitTermination(5, TimeUnit.SECONDS);
         // probes whose wait was still running when probing stopped were never sent: only sent ones are open
-        long drainUntil = System.nanoTime() + 30_000_000_000L;
+        long drainUntil = System.nanoTime() + 10_000_000_000L + options.outOfOrdernessMs() * 1_000_000L;
         while (!open.isEmpty() && System.nanoTime() < drainUntil) Thread.sleep(50);
         observing.set(false);
         observer.join(5_000);
+        if (!open.isEmpty()) {
+            Progress.say("freshness: %d probes never reflected (the oldest sent at %s; the last asOf seen %s)",
+                    open.size(), Instant.ofEpochMilli(open.peek().ts()), lastAsOf);
+        }
         synchronized (samples) {
             return new BenchResults.Freshness(samples.percentileMs(50), samples.percentileMs(99), samples.maxMs(),
                     samples.count(), open.size(), options.rate(), options.probesPerSecond(),
@@ -128,6 +133,7 @@ final class FreshnessBenchmark {
                     JsonNode asOf = JSON.readTree(r.body()).path("asOf");
                     if (asOf.isTextual()) {
                         long asOfMs = Instant.parse(asOf.asText()).toEpochMilli();
+                        lastAsOf = asOf.asText();
                         Probe p;
                         while ((p = open.peek()) != null && p.ts() <= asOfMs) {
                             open.poll();

@@ -94,8 +94,7 @@ final class PipelineBenchmark {
 
     private Written write(String topic) throws Exception {
         Properties config = EventProducer.config(stack.kafka.bootstrapServers());
-        SimulatorConfig sim = SimulatorConfig.defaults()
-                .withRate(ARRIVALS_PER_MINUTE)
+        SimulatorConfig sim = LiveStack.traffic(ARRIVALS_PER_MINUTE)
                 .withStart(SIMULATED_START)
                 .withDuration(null)
                 .withMaxEvents(options.events())
