@@ -86,7 +86,7 @@ class GrafanaDashboardsTest {
                 assertThat(target.path("rawSql").asText()).as(where).isNotBlank();
                 boolean timeSeries = panel.path("type").asText().equals("timeseries");
                 assertThat(target.path("queryType").asText()).as(where)
-                    .isEqualTo(timeSeries ? "timeseries" : "table");
+                    .isEqualTo(timeSeries ? "timeSeries" : "table");
                 assertThat(target.path("format").asInt(-1)).as(where).isEqualTo(timeSeries ? 0 : 1);
             }
         }
