@@ -86,7 +86,7 @@ class GrafanaDashboardsTest {
                 assertThat(target.path("rawSql").asText()).as(where).isNotBlank();
                 boolean timeSeries = panel.path("type").asText().equals("timeseries");
                 assertThat(target.path("queryType").asText()).as(where)
-                    .isEqualTo(timeSeries ? "timeseries" : "table");
+                    .isEqualTo(timeSeries ? "timeSeries" : "table");
                 assertThat(target.path("format").asInt(-1)).as(where).isEqualTo(timeSeries ? 0 : 1);
             }
         }
@@ -158,8 +158,19 @@ class GrafanaDashboardsTest {
     void everyPanelRunsOnACurrentClickHouseWithTheSameRows(ClickHouseClient clickHouse, @TempDir Path dir)
         throws Exception {
         Map<String, List<JsonNode>> local = runOn1816(clickHouse);
-        Map<String, String> queries = expandedQueries(variableValues(clickHouse));
+        Map<String, List<String>> variables = variableValues(clickHouse);
+        Map<String, String> queries = new LinkedHashMap<>(expandedQueries(variables));
+        GrafanaMacros noVariables = new GrafanaMacros(FROM, TO, INTERVAL_SECONDS, Map.of());
+        for (Dashboard dashboard : dashboards()) {
+            for (JsonNode variable : dashboard.json().path("templating").path("list")) {
+                queries.put("variable " + variable.path("name").asText(),
+                    noVariables.expand(variable.path("query").asText()));
+            }
+        }
         Map<String, List<JsonNode>> current = runOnChdb(queries, dir);
+        variables.forEach((name, values) -> assertThat(current.get("variable " + name))
+            .as("variable " + name + " on a current ClickHouse (chdb)")
+            .extracting(row -> row.elements().next().asText()).containsExactlyElementsOf(values));
         assertThat(current.keySet()).containsAll(local.keySet());
         for (String panel : local.keySet()) {
             assertThat(normalized(current.get(panel))).as(panel + " on a current ClickHouse (chdb) vs 18.16")
