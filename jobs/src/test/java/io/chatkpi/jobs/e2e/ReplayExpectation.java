@@ -18,7 +18,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * What the streaming jobs must end up with: the replay of the same lines ({@link ReplayJob#toClickHouse}, the same
  * KPI graph in bounded mode over a file, itself checked against a plain-Java reference by ReplayMatchesReferenceTest)
  * into a scratch database next to the test's, read as {@link TableRows} and dropped. Computed once per traffic and
- * test JVM: every streaming test compares against the same rows.
+ * test JVM: every streaming test compares against the same rows. Its sessions and EWT are checked against the
+ * plain-Java reference too ({@link ReferenceAgreement}), so the expectation does not rest on the operators under
+ * test alone.
  */
 final class ReplayExpectation {
 
@@ -47,6 +49,11 @@ final class ReplayExpectation {
                         KpiWatermarks.DEFAULT_OUT_OF_ORDERNESS);
                 env.execute(ReplayJob.JOB_NAME + " (expectation)");
                 TableRows rows = TableRows.read(admin.withDatabase(database));
+                String disagreement = ReferenceAgreement.differences(rows, traffic.events);
+                if (disagreement != null) {
+                    throw new AssertionError("the replay's rows disagree with the plain-Java reference:\n"
+                            + disagreement);
+                }
                 System.out.printf("replay of %d lines into ClickHouse: %s in %.1f s%n", traffic.size(), rows,
                         (System.nanoTime() - started) / 1e9);
                 CACHE.put(traffic, rows);

@@ -107,8 +107,11 @@ class StreamingRecoveryE2eTest {
             assertThat(kpi.restoredFromCheckpoints).containsExactly(kpiCheckpoint);
             System.out.printf("recovery: failed at line %d of %d, restarted from checkpoints %d (landing) and %d"
                             + " (KPIs) taken at line %d; %s in ClickHouse, equal to the replay, %.1f s after"
-                            + " submission%n", partC, traffic.size(), landingCheckpoint, kpiCheckpoint, partB,
-                    expected, (System.nanoTime() - started) / 1e9);
+                            + " submission; rows stored before FINAL (re-sent ones not yet merged away):"
+                            + " session_events %d, kpi_facts %d, ewt_accuracy %d%n", partC, traffic.size(),
+                    landingCheckpoint, kpiCheckpoint, partB, expected, (System.nanoTime() - started) / 1e9,
+                    ch.queryLong("SELECT count() FROM session_events"), ch.queryLong("SELECT count() FROM kpi_facts"),
+                    ch.queryLong("SELECT count() FROM ewt_accuracy"));
         }
         // nothing arrived after the equality was seen, up to the cancel
         assertThat(TableRows.read(ch).differencesFrom(expected)).isNull();

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * events, walk each session, brute-force the EWT at every instant it can change. The replay test compares the
  * jobs' output with this.
  */
-final class ReferenceKpis {
+public final class ReferenceKpis {
 
     static final long WINDOW_MS = 10 * 60 * 1000L;
     static final int MAX_SAMPLES = 10;
@@ -29,10 +29,10 @@ final class ReferenceKpis {
     /** One queue wait: queue, time it ended, the wait, and what orders equal times. */
     record Wait(String queueId, long atMs, long waitMs, String sessionId, String eventId) {}
 
-    final Map<String, Map<String, Object>> sessions = new TreeMap<>();
+    public final Map<String, Map<String, Object>> sessions = new TreeMap<>();
     final List<Wait> waits = new ArrayList<>();
 
-    static ReferenceKpis of(List<SessionEvent> all) {
+    public static ReferenceKpis of(List<SessionEvent> all) {
         ReferenceKpis ref = new ReferenceKpis();
         Map<String, Map<String, SessionEvent>> bySession = new TreeMap<>();
         for (SessionEvent e : all) {
@@ -174,7 +174,7 @@ final class ReferenceKpis {
     }
 
     /** Every EWT change per queue, in asOf order: brute force at every instant a wait arrives or ages out. */
-    Map<String, List<Map<String, Object>>> ewtChanges() {
+    public Map<String, List<Map<String, Object>>> ewtChanges() {
         Map<String, List<Wait>> byQueue = waits.stream().collect(Collectors.groupingBy(Wait::queueId, TreeMap::new, Collectors.toList()));
         Map<String, List<Map<String, Object>>> out = new TreeMap<>();
         for (var entry : byQueue.entrySet()) {
