@@ -55,7 +55,7 @@ public final class ReportingRoutes {
                 summary, null, JSON), kpis::summary));
 
         List<Param> sessionParams = new ArrayList<>(rangeParams());
-        sessionParams.add(Param.query("status", "string", "WAITING|ACTIVE|INACTIVE|ENDED|NOT_ROUTED"));
+        sessionParams.add(Param.query("status", "string", "STARTED|WAITING|ACTIVE|INACTIVE|ENDED|NOT_ROUTED"));
         sessionParams.add(Param.query("abandoned", "boolean", "true|false"));
         sessionParams.add(Param.query("limit", "integer", "page size 1..1000 (default 100)"));
         sessionParams.add(Param.query("cursor", "string", "nextCursor of the previous page"));

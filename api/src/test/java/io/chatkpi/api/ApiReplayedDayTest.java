@@ -491,6 +491,11 @@ class ApiReplayedDayTest {
                 assertThat(cells[c]).as("row %d %s", i, header.get(c)).isEqualTo(v.isNull() ? "" : v.asText());
             }
         }
+        // every status the jobs write is a filter, STARTED included (a session not yet queued, refused or joined)
+        for (String status : List.of("STARTED", "WAITING", "ACTIVE", "INACTIVE", "ENDED", "NOT_ROUTED")) {
+            assertThat(allSessionPages(PARIS_DAY + "&status=" + status)).as(status)
+                    .hasSize(day.rows(r -> r.get("status").asText().equals(status)).size());
+        }
         // a filtered selection as CSV through Accept: the same rows as the filtered JSON
         List<JsonNode> abandoned = allSessionPages(PARIS_DAY + "&queueId=tech&abandoned=true");
         assertThat(abandoned).hasSize(day.rows(r -> "tech".equals(ReplayedDay.text(r, "queueId"))

@@ -29,7 +29,8 @@ public final class SessionHandlers {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
-    private static final Set<String> STATUSES = Set.of("WAITING", "ACTIVE", "INACTIVE", "ENDED", "NOT_ROUTED");
+    private static final Set<String> STATUSES = Set.of("STARTED", "WAITING", "ACTIVE", "INACTIVE", "ENDED",
+            "NOT_ROUTED");
 
     /** The session fields in output order; times as ISO-8601 instants, durations in ms. */
     public static final List<String> FIELDS = List.of("sessionId", "channel", "topic", "queueId", "repId",
