@@ -176,6 +176,17 @@ function rangeToolbar(params, { granularity = false, rep = null, extra = [] } = 
   return bar;
 }
 
+/** Puts a rebuilt filter bar in place, keeping the keyboard focus on the control that had it. */
+function showToolbar(slot, bar) {
+  const focused = slot.contains(document.activeElement) ? document.activeElement.getAttribute('name') : null;
+  clear(slot);
+  slot.append(bar);
+  if (focused) {
+    const again = bar.querySelector('[name="' + focused + '"]');
+    if (again) again.focus();
+  }
+}
+
 function rangeParams(params) {
   const r = rangeOf(params);
   return { from: r.apiFrom, to: r.apiTo, tz: r.tz, queueId: params.get('queueId') };
@@ -457,13 +468,11 @@ function KpiView(main, params) {
       ]);
       if (mine !== seq) return;
       reps = repList.reps.map(x => x.repId);
-      clear(toolbarSlot);
-      toolbarSlot.append(rangeToolbar(p, { granularity: true, rep: reps }));
+      showToolbar(toolbarSlot, rangeToolbar(p, { granularity: true, rep: reps }));
       draw(summary, series, history, r);
     } catch (e) {
       if (mine !== seq) return;
-      clear(toolbarSlot);
-      toolbarSlot.append(rangeToolbar(p, { granularity: true, rep: reps }));
+      showToolbar(toolbarSlot, rangeToolbar(p, { granularity: true, rep: reps }));
       showError(content, e, () => load(route().params));
     }
   }
@@ -559,8 +568,7 @@ function RepsView(main, params) {
 
   async function load(p) {
     const mine = ++seq;
-    clear(toolbarSlot);
-    toolbarSlot.append(rangeToolbar(p));
+    showToolbar(toolbarSlot, rangeToolbar(p));
     loading(content, 'reps');
     try {
       const body = await api('/api/v1/reps', rangeParams(p));
@@ -607,8 +615,7 @@ function RepsView(main, params) {
     update(p) {
       // a sort change needs no new data
       if (loadedFor === rangeKey(p)) {
-        clear(toolbarSlot);
-        toolbarSlot.append(rangeToolbar(p));
+        showToolbar(toolbarSlot, rangeToolbar(p));
         draw(p);
       } else {
         load(p);
@@ -655,10 +662,9 @@ function SessionsView(main, params) {
   }
 
   function toolbar(p) {
-    clear(toolbarSlot);
-    const csv = el('button', { type: 'button', class: 'secondary', 'data-action': 'csv' }, 'Download CSV');
+    const csv = el('button', { type: 'button', class: 'secondary', name: 'csv', 'data-action': 'csv' }, 'Download CSV');
     csv.addEventListener('click', () => downloadCsv(p, csv));
-    toolbarSlot.append(rangeToolbar(p, { rep: reps, extra: [
+    showToolbar(toolbarSlot, rangeToolbar(p, { rep: reps, extra: [
       labelled('Status', select('status', [['', 'Any status'], ['WAITING', 'Waiting'], ['ACTIVE', 'Active'],
         ['INACTIVE', 'Inactive'], ['ENDED', 'Ended'], ['NOT_ROUTED', 'Not routed']], p.get('status') || '',
       v => setParams({ status: v }))),
@@ -756,8 +762,7 @@ function AccuracyView(main, params) {
   async function load(p) {
     const mine = ++seq;
     disposeCharts();
-    clear(toolbarSlot);
-    toolbarSlot.append(rangeToolbar(p));
+    showToolbar(toolbarSlot, rangeToolbar(p));
     loading(content, 'EWT accuracy');
     try {
       const body = await api('/api/v1/ewt/accuracy', rangeParams(p));

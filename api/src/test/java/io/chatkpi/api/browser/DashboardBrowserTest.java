@@ -249,8 +249,10 @@ class DashboardBrowserTest {
         publish("billing", now.minusSeconds(90), 40_000, now.minusSeconds(30), 44_000, now.minusSeconds(1), 600_000);
         awaitApi(() -> apiGet("/api/v1/queues/billing/ewt").get("sampleSize").asInt() == 3);
         long seconds = apiGet("/api/v1/queues/billing/ewt").get("estimatedWaitSeconds").asLong();
-        wait.until(d -> field(card("billing"), "ewt").equals(fmtSeconds(seconds)));
-        assertThat(field(card("billing"), "ewt")).isNotEqualTo(before);
+        // the element found before the change is still the card: updated in place, not re-rendered (no flicker)
+        wait.until(d -> field(billing, "ewt").equals(fmtSeconds(seconds)));
+        assertThat(field(billing, "ewt")).isNotEqualTo(before);
+        assertThat(field(billing, "ewtRange")).contains("· 3 samples");
         // each card's level follows the default thresholds (amber 60 s, red 180 s) on max(EWT, longest wait)
         for (JsonNode q : apiGet("/api/v1/queues").get("queues")) {
             long worst = Math.max(q.get("ewt").path("estimatedWaitMs").asLong(0),
@@ -301,6 +303,19 @@ class DashboardBrowserTest {
         assertThat(new Select(driver.findElement(By.name("queueId"))).getFirstSelectedOption().getAttribute("value"))
                 .isEqualTo("billing");
         screenshot("kpis-billing");
+
+        // with the keyboard: the time zone moves the day's boundaries, the numbers follow the API's for that zone
+        WebElement tz = driver.findElement(By.name("tz"));
+        new Select(tz).selectByValue("Asia/Tokyo");
+        wait.until(ExpectedConditions.urlContains("tz=Asia%2FTokyo"));
+        JsonNode tokyo = apiGet("/api/v1/kpis/summary?from=" + DAY + "&to=2026-11-21&tz=Asia/Tokyo&queueId=billing"
+                + "&compare=previous");
+        assertThat(tokyo.get("totals").get("started").asLong())
+                .isNotEqualTo(billing.get("totals").get("started").asLong());
+        wait.until(d -> tileValue("started").equals(fmtInt(tokyo.get("totals").get("started").asLong())));
+        assertTiles(tokyo);
+        // the rebuilt filter bar keeps the keyboard focus where it was
+        assertThat(driver.switchTo().activeElement().getAttribute("name")).isEqualTo("tz");
     }
 
     @Test
