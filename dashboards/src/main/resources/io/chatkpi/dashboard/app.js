@@ -256,6 +256,12 @@ async function signIn(key) {
   try {
     await api('/api/v1/queues', {}, { raw: true, key });
   } catch (e) {
+    // auth and role are checked before the handler runs: a 5xx means the key was accepted
+    if (e.status >= 500) {
+      sessionStorage.setItem(KEY_STORAGE, key);
+      await start();
+      return;
+    }
     const message = e.status === 401 ? 'Unknown API key.'
       : e.status === 403 ? 'This key may not open the dashboard: it needs the manager or analyst role.'
         : 'Sign-in failed: ' + e.message;
@@ -370,7 +376,7 @@ function LiveView(main, params) {
       }
       fields.ewt.setAttribute('aria-label', 'Estimated wait ' + fields.ewt.textContent);
       set(fields.waiting, fmtInt(q.waiting));
-      set(fields.longest, q.longestCurrentWaitMs === null ? '–' : fmtMs(q.longestCurrentWaitMs));
+      set(fields.longest, fmtMs(q.longestCurrentWaitMs));
       set(fields.active, fmtInt(q.active));
       set(fields.inactive, fmtInt(q.inactive));
       set(fields.reps, fmtInt(q.repsWithActiveSessions));
@@ -386,14 +392,30 @@ function LiveView(main, params) {
     return c;
   }
 
+  /** Queue state from ClickHouse; when ClickHouse is down, the live EWT alone (the API serves it from memory). */
+  async function queues() {
+    try {
+      return { body: await api('/api/v1/queues'), degraded: null };
+    } catch (e) {
+      if (e.status !== 503) throw e;
+      const ewt = await api('/api/v1/queues/ewt');
+      return {
+        body: { asOf: ewt.servedAt, queues: ewt.queues.map(q => ({ queueId: q.queueId, ewt: q, waiting: null,
+          longestCurrentWaitMs: null, active: null, inactive: null, repsWithActiveSessions: null })) },
+        degraded: 'Queue counts are unavailable (' + e.message + '); showing the live EWT only.',
+      };
+    }
+  }
+
   async function refresh() {
     if (!cards.size) loading(status, 'live queues');
     try {
-      const body = await api('/api/v1/queues');
+      const { body, degraded } = await queues();
       if (stopped) return;
       clear(status);
       status.removeAttribute('aria-busy');
       clear(banner);
+      if (degraded) banner.append(el('div', { class: 'state error-state', 'data-state': 'degraded' }, degraded));
       const seen = new Set();
       body.queues.forEach((q, i) => {
         const id = q.queueId || '(no queue)';

@@ -92,6 +92,7 @@ class DashboardBrowserTest {
     static Path tmp;
 
     ApiMain.Running api;
+    KafkaBroker broker;
     HttpCalls http;
     KafkaProducer<String, String> producer;
     ChromeDriver driver;
@@ -127,6 +128,7 @@ class DashboardBrowserTest {
         env.execute("replay for the dashboard test");
         System.out.printf("replayed %d lines in %.1f s%n", lines.size(), (System.nanoTime() - replayStart) / 1e9);
 
+        this.broker = broker;
         broker.createTopic(Topics.QUEUE_EWT, 1, true);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                 new StringSerializer(), new StringSerializer());
@@ -413,6 +415,33 @@ class DashboardBrowserTest {
             }
         } finally {
             driver.manage().window().setSize(DESKTOP);
+        }
+    }
+
+    @Test
+    @Order(9)
+    void withClickHouseDownTheLiveViewStillShowsTheEwt() {
+        ApiConfig config = ApiConfig.defaults(TestServers.KEYS).withPort(0)
+                .withClickHouse("http://127.0.0.1:1", "chatkpi", "default", "")
+                .withKafkaBootstrap(broker.bootstrapServers());
+        try (ApiMain.Running degraded = ApiMain.start(config, Clock.systemUTC())) {
+            HttpCalls direct = new HttpCalls(degraded.app().port());
+            assertThat(direct.get("/api/v1/queues", TestServers.MANAGER_KEY).status()).isEqualTo(503);
+            driver.get("http://127.0.0.1:" + degraded.app().port() + "/#/live");
+            // another origin: a fresh sessionStorage, so sign in; the key is accepted although ClickHouse is down
+            signIn(TestServers.MANAGER_KEY);
+            WebElement banner = wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("[data-state='degraded']")));
+            assertThat(banner.getText()).contains("showing the live EWT only");
+            wait.until(d -> !d.findElements(By.cssSelector("article[data-queue='billing']")).isEmpty()
+                    && !field(card("billing"), "ewt").isEmpty());
+            JsonNode ewt = direct.get("/api/v1/queues/billing/ewt", TestServers.MANAGER_KEY).json();
+            assertThat(field(card("billing"), "ewt")).isEqualTo(fmtSeconds(ewt.get("estimatedWaitSeconds").asLong()));
+            assertThat(field(card("billing"), "waiting")).isEqualTo("–");
+            screenshot("live-clickhouse-down");
+            // the console errors are the 503s of the queue state, nothing else
+            assertThat(severeLogs()).isNotEmpty().allSatisfy(e -> assertThat(e.getMessage()).contains("503"));
+            driver.get(base + "#/live");
         }
     }
 
