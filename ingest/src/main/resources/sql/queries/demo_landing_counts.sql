@@ -1,4 +1,6 @@
--- The demo's live counter: distinct valid events landed, and rejected records kept (each counted once).
+-- The demo's live counter: distinct valid events landed, rejected records kept (each counted once), and sessions
+-- written by the KPI job (one row per session, its latest version).
 SELECT
     (SELECT count() FROM session_events FINAL) AS events,
-    (SELECT count() FROM rejected_events FINAL) AS rejected
+    (SELECT count() FROM rejected_events FINAL) AS rejected,
+    (SELECT count() FROM sessions FINAL) AS sessions

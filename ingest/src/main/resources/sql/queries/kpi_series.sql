@@ -35,6 +35,7 @@ SELECT
     countIf(kind = 'REACTIVATED') AS reactivated,
     countIf(kind = 'ENDED_AFTER_INACTIVITY') AS endedAfterInactivity,
     uniqExactIf(sessionId, kind = 'ANSWERED') AS sessionsAnswered,
+    uniqExactIf(sessionId, kind = 'JOINED') AS sessionsJoined,
     uniqExactIf(sessionId, kind = 'INACTIVE') AS sessionsInactive,
     uniqExactIf(sessionId, kind = 'REACTIVATED') AS sessionsReactivated,
     countIf(kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitCount,

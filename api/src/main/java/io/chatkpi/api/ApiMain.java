@@ -77,10 +77,15 @@ public final class ApiMain {
         public void close() {
             app.stop();
             feed.close();
-            clickhouse.client().close();
-            clickhouse.close();
-            analyst.client().close();
-            analyst.close();
+            closeGateway(clickhouse);
+            closeGateway(analyst);
+        }
+    }
+
+    private static void closeGateway(ClickHouseGateway gateway) {
+        if (gateway != null) {
+            gateway.client().close();
+            gateway.close();
         }
     }
 
@@ -88,16 +93,27 @@ public final class ApiMain {
     public static Running start(ApiConfig config, Clock clock) {
         LiveEwtStore store = new LiveEwtStore(clock, EwtCalculator.defaults());
         EwtFeed feed = new EwtFeed(config.kafkaBootstrap(), store, clock, config.ewtFeedStaleAfter()).start();
-        ClickHouseGateway clickhouse = new ClickHouseGateway(ClickHouseClient.connect(config.clickhouseUrl(),
-                config.clickhouseUser(), config.clickhousePassword(), config.clickhouseDatabase()),
-                config.queryTimeout());
-        ClickHouseGateway analyst = new ClickHouseGateway(ClickHouseClient.connect(config.clickhouseUrl(),
-                config.analystUser(), config.analystPassword(), config.clickhouseDatabase()),
-                config.queryTimeout());
-        List<ApiServer.Route> routes = new ArrayList<>(ReportingRoutes.of(clickhouse, analyst, store, clock));
-        Javalin app = ApiServer.create(new ApiServer.Dependencies(config, clock, store, feed, clickhouse::ping,
-                routes)).start(config.port());
-        return new Running(app, feed, clickhouse, analyst);
+        ClickHouseGateway clickhouse = null;
+        ClickHouseGateway analyst = null;
+        try {
+            clickhouse = new ClickHouseGateway(ClickHouseClient.connect(config.clickhouseUrl(),
+                    config.clickhouseUser(), config.clickhousePassword(), config.clickhouseDatabase()),
+                    config.queryTimeout());
+            analyst = new ClickHouseGateway(ClickHouseClient.connect(config.clickhouseUrl(),
+                    config.analystUser(), config.analystPassword(), config.clickhouseDatabase()),
+                    config.queryTimeout());
+            List<ApiServer.Route> routes = new ArrayList<>(ReportingRoutes.of(clickhouse, analyst, store, clock));
+            ClickHouseGateway readiness = clickhouse;
+            Javalin app = ApiServer.create(new ApiServer.Dependencies(config, clock, store, feed, readiness::ping,
+                    routes)).start(config.port());
+            return new Running(app, feed, clickhouse, analyst);
+        } catch (RuntimeException e) {
+            // a port in use must not leave the feed's consumer thread and the HTTP clients behind in the demo's JVM
+            feed.close();
+            closeGateway(clickhouse);
+            closeGateway(analyst);
+            throw e;
+        }
     }
 
     private static void usage(String error) {

@@ -1,41 +1,51 @@
 package io.chatkpi.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.chatkpi.api.ApiConfig;
+import io.chatkpi.api.ApiMain;
+import io.chatkpi.api.auth.Role;
+import io.chatkpi.ingest.cli.IngestCli;
+import io.chatkpi.ingest.event.SessionEvent;
 import io.chatkpi.ingest.kafka.EventProducer;
 import io.chatkpi.ingest.kafka.Topics;
 import io.chatkpi.ingest.sim.SimulationSink;
 import io.chatkpi.ingest.sim.SimulatorConfig;
 import io.chatkpi.ingest.sim.TrafficSimulator;
-import io.chatkpi.ingest.event.SessionEvent;
 import io.chatkpi.ingest.stack.ClickHouseClient;
 import io.chatkpi.ingest.stack.ClickHouseServer;
 import io.chatkpi.ingest.stack.KafkaBroker;
 import io.chatkpi.ingest.stack.Schema;
-import io.chatkpi.ingest.stack.SqlResources;
 import io.chatkpi.jobs.common.JobConfig;
 import io.chatkpi.jobs.common.RuntimeOptions;
+import io.chatkpi.jobs.kpi.KpiJob;
 import io.chatkpi.jobs.landing.RawEventsJob;
 import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code ./chatkpi demo}: the whole pipeline on this machine. The project's own ClickHouse (./var/clickhouse, schema
- * migrated), an in-JVM Kafka broker (./var/kafka), the Flink jobs on a MiniCluster in this JVM, and the simulator
- * sending real-time traffic. Prints where everything is and a live counter; Ctrl-C stops it all, in reverse order.
- *
- * <p>Later parts plug in as one {@link #start} step each: a job is one {@code flink.submit(...)} line.
+ * {@code ./chatkpi demo}: the whole stack on this machine. The project's own ClickHouse (./var/clickhouse, schema
+ * migrated), an in-JVM Kafka broker (./var/kafka, its address written to ./var/kafka/bootstrap for
+ * {@code ./chatkpi ingest}), the landing and KPI jobs on a Flink MiniCluster in this JVM, the reporting API, and the
+ * simulator sending real-time traffic. Prints where everything is and a live counter; Ctrl-C (or {@link #close()})
+ * stops it all, in reverse order.
  */
-public final class Demo {
+public final class Demo implements AutoCloseable {
 
     static final String USAGE = """
             usage: ./chatkpi demo [options]
@@ -44,16 +54,25 @@ public final class Demo {
               --seed S            simulator seed (default: the current time, so runs never reuse event ids)
               --duplicate-share X share of events sent twice, to show deduplication (default 0.01)
               --invalid-share X   share of extra invalid lines, to show rejection (default 0.005)
+              --api-port P        reporting API and dashboard port (default $CHATKPI_API_PORT, else 7070; 0 = any free)
               --flink-ports P-Q   Flink REST port range (default 8081-8099)
               --database DB       ClickHouse database (default chatkpi)
-            CHATKPI_CLICKHOUSE_URL=http://host:port uses an existing ClickHouse instead of starting one.""";
-
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+            CHATKPI_CLICKHOUSE_URL=http://host:port uses an existing ClickHouse instead of starting one.
+            CHATKPI_API_KEYS="chat-service:K1,manager:K2,analyst:K3" sets the API keys; without it the demo
+            generates one key per role and prints them.""";
 
     /** What was started, stopped in reverse order. */
     private final Deque<Step> started = new ArrayDeque<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread shutdownHook = new Thread(this::close, "demo-shutdown");
+    private final Settings settings;
+    private final PrintStream out;
     private volatile boolean stopping;
+
+    private volatile ClickHouseServer clickHouse;
+    private volatile KafkaBroker kafka;
+    private volatile ApiMain.Running api;
+    private volatile DemoApiKeys keys;
 
     private record Step(String name, AutoCloseable resource) {}
 
@@ -66,20 +85,37 @@ public final class Demo {
         }
         Settings settings;
         try {
-            settings = Settings.from(JobConfig.fromArgs(args, System.getenv()));
+            settings = Settings.from(JobConfig.fromArgs(args, System.getenv()), System.getenv(),
+                    Path.of(System.getProperty("chatkpi.home", ".")));
+            settings.checkApiPortFree();
         } catch (IllegalArgumentException e) {
             System.err.println("demo: " + e.getMessage());
             System.err.println(USAGE);
             System.exit(2);
             return;
         }
-        new Demo().run(settings);
+        Demo demo = new Demo(settings, System.out);
+        try {
+            demo.start();
+        } catch (Exception e) {
+            System.err.println("demo: could not start: " + e);
+            demo.close();
+            System.exit(1);
+        }
+        demo.awaitStopped();
     }
 
-    record Settings(double rate, List<String> queues, long seed, double duplicateShare, double invalidShare,
-                    String flinkPorts, String database, Path home) {
+    /**
+     * The demo's options. {@code clickHouseUrl} is an existing server to use (CHATKPI_CLICKHOUSE_URL), null to run
+     * the project's own; {@code api} is the API's configuration from the environment (keys, limits), its port already
+     * the demo's.
+     */
+    public record Settings(double rate, List<String> queues, long seed, double duplicateShare, double invalidShare,
+                           String flinkPorts, String database, Path home, String clickHouseUrl, ApiConfig api) {
 
-        static Settings from(JobConfig config) {
+        /** {@code --api-port} falls back to CHATKPI_API_PORT through {@link JobConfig}'s environment lookup. */
+        public static Settings from(JobConfig config, Map<String, String> env, Path home) {
+            String clickHouseUrl = env.get(ClickHouseServer.URL_ENV);
             Settings s = new Settings(
                     Double.parseDouble(config.get("rate", "120")),
                     List.of(config.get("queues", "billing,tech,general").split("\\s*,\\s*")),
@@ -88,56 +124,90 @@ public final class Demo {
                     Double.parseDouble(config.get("invalid-share", "0.005")),
                     config.get("flink-ports", "8081-8099"),
                     config.get("database", ClickHouseServer.DEFAULT_DATABASE),
-                    Path.of(System.getProperty("chatkpi.home", ".")).toAbsolutePath().normalize());
+                    home.toAbsolutePath().normalize(),
+                    clickHouseUrl == null || clickHouseUrl.isBlank() ? null : clickHouseUrl.trim(),
+                    ApiConfig.load(env, null, false).withPort(config.getInt("api-port", ApiConfig.DEFAULT_PORT)));
             Set<String> unknown = config.unknownArguments();
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown));
             }
             return s;
         }
-    }
 
-    private void run(Settings s) throws Exception {
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stopAll, "demo-shutdown"));
-        try {
-            start(s);
-        } catch (Exception e) {
-            System.err.println("demo: could not start: " + e);
-            stopAll();
-            System.exit(1);
+        /** Fails before anything is started rather than after half a minute of start-up. */
+        void checkApiPortFree() {
+            if (api.port() == 0) return;
+            try {
+                new ServerSocket(api.port()).close();
+            } catch (IOException e) {
+                throw new IllegalArgumentException("the API port " + api.port() + " is taken (" + e.getMessage()
+                        + "): choose another with --api-port P (0 = any free port)");
+            }
         }
-        stopped.await();
+
+        Path bootstrapFile() {
+            return home.resolve(IngestCli.LOCAL_STACK_BOOTSTRAP_FILE);
+        }
     }
 
-    private void start(Settings s) throws Exception {
+    public Demo(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /**
+     * Starts everything, then returns (the counter keeps printing). On failure what was started is stopped before the
+     * exception propagates. A JVM shutdown (Ctrl-C) stops the demo too, also while it is still starting.
+     */
+    public void start() throws Exception {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        try {
+            startAll();
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        Settings s = settings;
         Path var = s.home().resolve("var");
-        ClickHouseServer clickHouse = clickHouse(var.resolve("clickhouse"));
+        clickHouse = clickHouse(var.resolve("clickhouse"));
         // stop(), not close(): the server runs in its own session (so that Ctrl-C reaches only this JVM) and is
         // stopped here, last, after the jobs have flushed; stop() does nothing for a server this demo did not start
-        started.push(new Step("ClickHouse", clickHouse::stop));
+        push("ClickHouse", clickHouse::stop);
         ClickHouseClient sql = ClickHouseClient.connect(clickHouse.url());
-        started.push(new Step("ClickHouse client", sql));
+        push("ClickHouse client", sql);
         List<Integer> applied = Schema.migrate(sql, s.database());
         ClickHouseClient db = sql.withDatabase(s.database());
         say("ClickHouse " + clickHouse.url() + " database " + s.database()
                 + (applied.isEmpty() ? " (schema up to date)" : " (migrations applied: " + applied + ")"));
 
         say("starting Kafka ...");
-        KafkaBroker kafka = KafkaBroker.start(var.resolve("kafka"));
-        started.push(new Step("Kafka broker", kafka));
+        kafka = KafkaBroker.start(var.resolve("kafka"));
+        push("Kafka broker", kafka);
         kafka.createTopics(List.of(
                 new KafkaBroker.NewTopicSpec(Topics.SESSION_EVENTS, 3, false),
                 new KafkaBroker.NewTopicSpec(Topics.SESSION_EVENTS_DLQ, 1, false),
                 new KafkaBroker.NewTopicSpec(Topics.QUEUE_EWT, 1, true)));
+        Path bootstrapFile = s.bootstrapFile();
+        writeAtomically(bootstrapFile, kafka.bootstrapServers() + "\n");
+        push("Kafka address file " + IngestCli.LOCAL_STACK_BOOTSTRAP_FILE, () -> Files.deleteIfExists(bootstrapFile));
 
-        say("starting Flink (MiniCluster) ...");
+        say("starting Flink (MiniCluster) and the jobs ...");
         LocalFlinkCluster flink = LocalFlinkCluster.start(s.flinkPorts(), 4);
-        started.push(new Step("Flink jobs and MiniCluster", flink));
+        push("Flink jobs and MiniCluster", flink);
         ClickHouseSinkOptions sink = ClickHouseSinkOptions.of(clickHouse.url(), s.database());
         RuntimeOptions runtime = RuntimeOptions.defaults().withParallelism(1);
         flink.submit(RawEventsJob.JOB_NAME, env -> RawEventsJob.build(env,
                 RawEventsJob.Options.of(kafka.bootstrapServers(), sink).withRuntime(runtime)));
-        // the KPI jobs and the API join here, one line each
+        flink.submit(KpiJob.JOB_NAME, env -> KpiJob.build(env,
+                KpiJob.Options.of(kafka.bootstrapServers(), sink).withRuntime(runtime)));
+
+        say("starting the reporting API ...");
+        ApiConfig apiConfig = apiConfig(s);
+        api = ApiMain.start(apiConfig, Clock.systemUTC());
+        push("reporting API", api);
 
         EventProducer producer = new EventProducer(kafka.bootstrapServers());
         SimulatorConfig simConfig = SimulatorConfig.defaults()
@@ -173,20 +243,42 @@ public final class Demo {
                 }
             }
         }, "demo-simulator");
-        started.push(new Step("simulator", () -> {
+        push("simulator", () -> {
             simulator.stop();
             simulation.interrupt();
             simulation.join(10_000);
             producer.close();
-        }));
+        });
         simulation.start();
 
-        printWhere(s, clickHouse, kafka, flink);
+        printWhere(flink);
 
-        Thread counter = new Thread(() -> liveCounter(db, sent, simulator), "demo-counter");
-        counter.setDaemon(true);
-        started.push(new Step("live counter", counter::interrupt));
-        counter.start();
+        LiveCounter counter = new LiveCounter(out, db, apiUrl(), keys.ewtReader(), sent, simulator);
+        Thread counting = new Thread(counter, "demo-counter");
+        counting.setDaemon(true);
+        push("live counter", () -> {
+            counter.stop();
+            counting.interrupt();
+        });
+        counting.start();
+    }
+
+    /**
+     * The API on the demo's own ClickHouse (its read/write user, and the read-only analyst user for SQL) and broker;
+     * keys from CHATKPI_API_KEYS, else one generated per role for this run.
+     */
+    private ApiConfig apiConfig(Settings s) {
+        ApiConfig c = s.api().withKafkaBootstrap(kafka.bootstrapServers());
+        if (clickHouse.isExternal()) {
+            // someone else's server: its users are whatever CHATKPI_CLICKHOUSE_USER / _ANALYST_USER say
+            c = c.withClickHouse(clickHouse.url(), s.database(), c.clickhouseUser(), c.clickhousePassword());
+        } else {
+            // the project's server: users.xml defines these two, both without password, loopback only
+            c = c.withClickHouse(clickHouse.url(), s.database(), "default", "")
+                    .withAnalyst(ClickHouseServer.ANALYST_USER, "");
+        }
+        keys = c.apiKeys().isEmpty() ? DemoApiKeys.generate() : DemoApiKeys.configured(c.apiKeys());
+        return c.withKeys(keys.all());
     }
 
     /**
@@ -194,11 +286,10 @@ public final class Demo {
      * (reused, left running), else a new one. A new one is started detached, in its own session: Ctrl-C must not
      * reach it before the jobs have flushed their last batches, so this JVM's shutdown stops it, in order.
      */
-    private static ClickHouseServer clickHouse(Path dataDir) {
-        var fromEnv = ClickHouseServer.fromEnvironment();
-        if (fromEnv.isPresent()) {
+    private ClickHouseServer clickHouse(Path dataDir) {
+        if (settings.clickHouseUrl() != null) {
             say("using the ClickHouse server of " + ClickHouseServer.URL_ENV);
-            return fromEnv.get();
+            return ClickHouseServer.external(settings.clickHouseUrl());
         }
         var running = ClickHouseServer.RunningServer.read(dataDir.toAbsolutePath().normalize());
         if (running.isPresent() && running.get().isAlive()) {
@@ -210,52 +301,91 @@ public final class Demo {
         return ClickHouseServer.start(dataDir, true, 0);
     }
 
-    private static void printWhere(Settings s, ClickHouseServer clickHouse, KafkaBroker kafka, LocalFlinkCluster flink)
-            throws Exception {
-        String url = clickHouse.url();
-        System.out.println();
-        System.out.println("chatkpi demo is running (Ctrl-C stops everything)");
-        System.out.println("  Kafka bootstrap     " + kafka.bootstrapServers() + "  topics: " + Topics.SESSION_EVENTS
+    private void printWhere(LocalFlinkCluster flink) throws Exception {
+        Settings s = settings;
+        String ch = clickHouse.url();
+        String apiUrl = apiUrl();
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        PrintStream o = out;
+        o.println();
+        o.println("chatkpi demo is running (Ctrl-C stops everything)");
+        o.println("  Dashboard           " + apiUrl + "/");
+        o.println("  Reporting API       " + apiUrl + "/api/v1/...  (OpenAPI: " + apiUrl + "/openapi.json)");
+        if (keys.generated()) {
+            o.println("  API keys            generated for this run (set CHATKPI_API_KEYS=\"role:key,...\" to choose them)");
+            for (Role role : Role.values()) {
+                o.printf("                        %-13s %s%n", role.id(), keys.keyOf(role).orElseThrow());
+            }
+        } else {
+            o.println("  API keys            from CHATKPI_API_KEYS (" + keys.all().size() + " keys; not shown)");
+        }
+        o.println("  Kafka bootstrap     " + kafka.bootstrapServers() + "  topics: " + Topics.SESSION_EVENTS
                 + ", " + Topics.SESSION_EVENTS_DLQ + ", " + Topics.QUEUE_EWT + "  (log dir " + kafka.logDir() + ")");
-        System.out.println("  ClickHouse HTTP     " + url + "  database " + s.database()
+        o.println("                      address in " + s.bootstrapFile()
+                + ": ./chatkpi ingest --file F.jsonl sends to this broker");
+        o.println("  ClickHouse HTTP     " + ch + "  database " + s.database()
                 + (clickHouse.isExternal() ? "  (external server)" : "  (data under " + clickHouse.baseDir().orElse(null) + ")"));
-        System.out.println("  Flink REST API      " + flink.restAddress() + "/jobs/overview");
-        System.out.println("  simulator           " + s.rate() + " sessions/min over " + String.join(",", s.queues())
+        o.println("  Flink REST API      " + flink.restAddress() + "/jobs/overview  (jobs: " + RawEventsJob.JOB_NAME
+                + ", " + KpiJob.JOB_NAME + ")");
+        o.println("  simulator           " + s.rate() + " sessions/min over " + String.join(",", s.queues())
                 + ", seed " + s.seed() + ", real time");
-        System.out.println("  try:  curl -s '" + url + "/?database=" + s.database() + "' --data-binary "
-                + "'SELECT type, count() AS events FROM session_events FINAL GROUP BY type ORDER BY events DESC'");
-        System.out.println("        curl -s '" + url + "/?database=" + s.database() + "' --data-binary "
+        o.println("  try:  curl -H \"Authorization: Bearer " + keys.shown(Role.CHAT_SERVICE) + "\" "
+                + apiUrl + "/api/v1/queues/ewt");
+        o.println("        curl -H \"Authorization: Bearer " + keys.shown(Role.MANAGER) + "\" '" + apiUrl
+                + "/api/v1/kpis/summary?from=" + today + "&to=" + today.plusDays(1) + "'");
+        o.println("        curl -H \"Authorization: Bearer " + keys.shown(Role.MANAGER) + "\" '" + apiUrl
+                + "/api/v1/kpis?from=" + today + "&to=" + today.plusDays(1) + "&granularity=1h'");
+        o.println("        curl -s '" + ch + "/?database=" + s.database() + "' --data-binary "
+                + "'SELECT queueId, status, count() AS sessions FROM sessions FINAL GROUP BY queueId, status ORDER BY queueId, status'");
+        o.println("        curl -s '" + ch + "/?database=" + s.database() + "' --data-binary "
                 + "'SELECT reason, count() FROM rejected_events FINAL GROUP BY reason'");
-        System.out.println();
+        o.println();
     }
 
-    private void liveCounter(ClickHouseClient db, AtomicLong sent, TrafficSimulator simulator) {
-        String query = SqlResources.load("queries/demo_landing_counts.sql");
-        while (!stopping) {
-            try {
-                Thread.sleep(2_000);
-                JsonNode row = db.queryJson(query).get(0);
-                System.out.printf("%s  sent %,d (duplicates %,d, invalid %,d)   in ClickHouse: session_events %,d  rejected_events %,d%n",
-                        LocalTime.now().format(CLOCK), sent.get(), simulator.duplicates(), simulator.invalidLines(),
-                        row.get("events").asLong(), row.get("rejected").asLong());
-            } catch (InterruptedException e) {
+    /** http://localhost:PORT, with the port the API actually listens on. */
+    public String apiUrl() {
+        return "http://localhost:" + api.app().port();
+    }
+
+    /** The ClickHouse server in use (its process, if the demo started it). */
+    public ClickHouseServer clickHouse() {
+        return clickHouse;
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public DemoApiKeys keys() {
+        return keys;
+    }
+
+    /** Blocks until {@link #close()} has stopped everything. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Registers a started part; if the demo is already stopping (Ctrl-C during start-up) stops it at once. */
+    private void push(String name, AutoCloseable resource) throws Exception {
+        synchronized (this) {
+            if (!stopping) {
+                started.push(new Step(name, resource));
                 return;
-            } catch (RuntimeException e) {
-                if (!stopping) {
-                    System.out.println(LocalTime.now().format(CLOCK) + "  (counter: ClickHouse did not answer: " + e.getMessage() + ")");
-                }
             }
         }
+        resource.close();
+        throw new IllegalStateException("stopped while starting");
     }
 
     /** Stops what was started, newest first; each step on its own so that one failure does not leave the rest running. */
-    private void stopAll() {
+    @Override
+    public void close() {
         synchronized (this) {
-            if (stopping && stopped.getCount() == 0) {
+            if (stopped.getCount() == 0) {
                 return;
             }
             stopping = true;
-            System.out.println();
+            out.println();
             while (!started.isEmpty()) {
                 Step step = started.pop();
                 long t0 = System.nanoTime();
@@ -268,9 +398,23 @@ public final class Demo {
             }
             stopped.countDown();
         }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook runs (or ran) anyway and finds nothing left to stop
+            }
+        }
     }
 
-    private static void say(String message) {
-        System.out.println("demo: " + message);
+    private static void writeAtomically(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void say(String message) {
+        out.println("demo: " + message);
     }
 }

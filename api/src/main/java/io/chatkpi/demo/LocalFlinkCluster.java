@@ -22,7 +22,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
  * One Flink MiniCluster in this JVM that runs several jobs side by side, each built by the same
  * {@code build(env, options)} method a cluster deployment uses. Its REST API listens on loopback.
  */
-final class LocalFlinkCluster implements AutoCloseable {
+public final class LocalFlinkCluster implements AutoCloseable {
 
     private final MiniCluster cluster;
     private final Map<JobID, String> jobs = new LinkedHashMap<>();
@@ -35,7 +35,7 @@ final class LocalFlinkCluster implements AutoCloseable {
      * @param restPorts a port or range for the REST API, e.g. {@code "8081-8099"} (the first free one is taken)
      * @param slots     task slots: one per parallel pipeline of every job
      */
-    static LocalFlinkCluster start(String restPorts, int slots) throws Exception {
+    public static LocalFlinkCluster start(String restPorts, int slots) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
@@ -50,12 +50,12 @@ final class LocalFlinkCluster implements AutoCloseable {
         return new LocalFlinkCluster(cluster);
     }
 
-    URI restAddress() throws Exception {
+    public URI restAddress() throws Exception {
         return cluster.getRestAddress().get(10, TimeUnit.SECONDS);
     }
 
     /** Builds a job's graph with {@code graph} and submits it; returns once the cluster accepted it. */
-    JobID submit(String jobName, Consumer<StreamExecutionEnvironment> graph) throws Exception {
+    public JobID submit(String jobName, Consumer<StreamExecutionEnvironment> graph) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         graph.accept(env);
         StreamGraph streamGraph = env.getStreamGraph();
@@ -66,16 +66,16 @@ final class LocalFlinkCluster implements AutoCloseable {
         return jobGraph.getJobID();
     }
 
-    JobStatus status(JobID job) throws Exception {
+    public JobStatus status(JobID job) throws Exception {
         return cluster.getJobStatus(job).get(10, TimeUnit.SECONDS);
     }
 
-    Map<JobID, String> jobs() {
+    public Map<JobID, String> jobs() {
         return Map.copyOf(jobs);
     }
 
     /** Cancels every running job and waits until each has reached a terminal state. */
-    void cancelAll() {
+    public void cancelAll() {
         List<JobID> running = new ArrayList<>(jobs.keySet());
         for (JobID id : running) {
             try {

@@ -162,7 +162,10 @@ class ApiKpiTest {
         });
         Set<String> answeredSessions = sessionsWith(facts, "ANSWERED");
         Set<String> inactiveSessions = sessionsWith(facts, "INACTIVE");
-        assertRate(k.get("rates").get("inactivityRate"), inactiveSessions.size(), answeredSessions.size());
+        assertThat(k.get("sessionsAnswered").asLong()).isEqualTo(answeredSessions.size());
+        assertThat(k.get("sessionsJoined").asLong()).isEqualTo(sessionsWith(facts, "JOINED").size());
+        assertRate(k.get("rates").get("inactivityRate"), inactiveSessions.size(),
+                sessionsWith(facts, "JOINED").size());
         assertRate(k.get("rates").get("reactivationRate"), sessionsWith(facts, "REACTIVATED").size(),
                 inactiveSessions.size());
         assertRate(k.get("rates").get("abandonmentRate"), count(facts, "ABANDONED"), count(facts, "QUEUED"));
@@ -385,6 +388,11 @@ class ApiKpiTest {
 
     @Test
     void badInputIs400NamingTheParameter() {
+        assertBadInputIs400NamingTheParameter(http, FROM, TO);
+    }
+
+    /** Every bad query parameter of the GET endpoints: 400 BAD_REQUEST naming it. */
+    static void assertBadInputIs400NamingTheParameter(HttpCalls http, Instant FROM, Instant TO) {
         Map<String, String> cases = new TreeMap<>(Map.ofEntries(
                 Map.entry("/api/v1/kpis?to=" + TO, "from"),
                 Map.entry("/api/v1/kpis?from=yesterday&to=" + TO, "from"),

@@ -29,7 +29,7 @@ public final class KpiFixture {
 
     public static final List<String> QUEUES = List.of("billing", "tech");
     public static final List<String> REPS = List.of("rep-1", "rep-2", "rep-3");
-    static final List<String> KINDS = List.of("STARTED", "QUEUED", "ANSWERED", "ABANDONED", "NOT_ROUTED",
+    static final List<String> KINDS = List.of("STARTED", "QUEUED", "JOINED", "ANSWERED", "ABANDONED", "NOT_ROUTED",
             "CASE_CREATED", "ENDED", "FIRST_RESPONSE", "REP_RESPONSE", "HANDLE", "ACW", "INACTIVE", "REACTIVATED",
             "ENDED_AFTER_INACTIVITY");
 

@@ -137,6 +137,18 @@ public final class ClickHouseGateway implements AutoCloseable {
                 return e;
             }
         }
+        if (e instanceof ClickHouseClient.ClickHouseQueryException && e.getCause() == null && e.getMessage() != null
+                && e.getMessage().startsWith("Code: ")) {
+            // The server met a limit after the first rows were sent: the HTTP status was 200 already and the error
+            // came as text after the last row (ClickHouseClient reads it from there).
+            String reason = e.getMessage();
+            int in = reason.indexOf(" -- in: ");
+            if (in >= 0) reason = reason.substring(0, in);
+            if (reason.startsWith("Code: 159,")) return ApiException.timeout("ClickHouse: " + firstLine(reason), e);
+            if (userSql) {
+                return new ApiException(400, "SQL_REFUSED", "ClickHouse: " + firstLine(reason), "sql", Map.of(), e);
+            }
+        }
         if (userSql && e.getMessage() != null && e.getMessage().contains("FORMAT")) {
             return new ApiException(400, "SQL_REFUSED", firstLine(e.getMessage()), "sql", Map.of(), e);
         }

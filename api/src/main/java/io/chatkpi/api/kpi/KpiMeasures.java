@@ -28,7 +28,7 @@ public final class KpiMeasures {
     /** Counts copied as they are: API name = SQL column. */
     public static final List<String> COUNTS = List.of("started", "queued", "answered", "answeredWithinSl",
             "abandoned", "notRouted", "casesCreated", "ended", "inactiveEvents", "autoInactiveEvents", "reactivated",
-            "endedAfterInactivity", "sessionsAnswered", "sessionsInactive", "sessionsReactivated");
+            "endedAfterInactivity", "sessionsAnswered", "sessionsJoined", "sessionsInactive", "sessionsReactivated");
 
     private KpiMeasures() {}
 
@@ -67,7 +67,8 @@ public final class KpiMeasures {
             }
         }
         ObjectNode rates = o.putObject("rates");
-        rate(rates, "inactivityRate", count(row, "sessionsInactive"), count(row, "sessionsAnswered"));
+        // sessions a rep joined (JOINED), not sessions answered from a queue: a join needs no wait before it
+        rate(rates, "inactivityRate", count(row, "sessionsInactive"), count(row, "sessionsJoined"));
         rate(rates, "reactivationRate", count(row, "sessionsReactivated"), count(row, "sessionsInactive"));
         rate(rates, "abandonmentRate", count(row, "abandoned"), count(row, "queued"));
         rate(rates, "serviceLevel", count(row, "answeredWithinSl"), count(row, "answered"));

@@ -372,7 +372,11 @@ public final class IngestCli {
         try {
             if (Files.isRegularFile(file)) {
                 String s = Files.readString(file).trim();
-                if (!s.isEmpty()) return s;
+                if (!s.isEmpty()) {
+                    // said, so that a file left behind by a demo that was killed explains a broker that never answers
+                    err.println("Kafka " + s + ": the local stack's broker (address from " + file + ")");
+                    return s;
+                }
             }
         } catch (IOException e) {
             throw new Failure("cannot read " + file + ": " + e.getMessage(), e);

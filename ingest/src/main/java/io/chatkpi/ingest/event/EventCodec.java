@@ -48,11 +48,21 @@ public final class EventCodec {
                 return Decoded.rejected(raw, "not JSON: trailing content after the object");
             }
         } catch (JsonParseException e) {
-            return Decoded.rejected(raw, "not JSON: " + e.getOriginalMessage());
+            return Decoded.rejected(raw, notJson(e));
         } catch (IOException e) {
             return Decoded.rejected(raw, "not JSON: " + e.getMessage());
         }
         return EventValidator.validate(raw, fields);
+    }
+
+    /**
+     * Jackson's message without the parser-internal "(start marker at [Source: ...])" suffix, which names no field and
+     * would only puzzle whoever reads rejected_events; the position is given as a character instead.
+     */
+    private static String notJson(JsonParseException e) {
+        String message = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*$", "");
+        long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+        return "not JSON: " + message + (at >= 0 ? " (at character " + (at + 1) + ")" : "");
     }
 
     /** Decodes UTF-8 bytes, as they come from Kafka. */

@@ -46,10 +46,12 @@ public final class SqlTemplate {
             m.appendReplacement(out, Matcher.quoteReplacement(literal(name, type, values.get(name))));
         }
         m.appendTail(out);
-        int stray = out.indexOf("{{");
+        // Look for a malformed placeholder in the template's own text: a value may hold "{{" (it is a literal).
+        String text = PLACEHOLDER.matcher(template).replaceAll("");
+        int stray = text.indexOf("{{");
         if (stray >= 0) {
             throw new IllegalArgumentException("malformed placeholder near: "
-                + out.substring(stray, Math.min(out.length(), stray + 40)));
+                + text.substring(stray, Math.min(text.length(), stray + 40)));
         }
         Set<String> unused = new TreeSet<>(values.keySet());
         unused.removeAll(used);

@@ -113,7 +113,8 @@ class IngestCliTest {
 
     @Test
     void bootstrapComesFromOptionThenEnvironmentThenLocalStackFile() throws Exception {
-        IngestCli noEnv = new IngestCli(System.out, System.err, Map.of(), dir);
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        IngestCli noEnv = new IngestCli(System.out, new PrintStream(said, true, StandardCharsets.UTF_8), Map.of(), dir);
         assertThat(noEnv.bootstrap("h:1")).isEqualTo("h:1");
         IngestCli withEnv = new IngestCli(System.out, System.err, Map.of(IngestCli.BOOTSTRAP_ENV, "env:2"), dir);
         assertThat(withEnv.bootstrap(null)).isEqualTo("env:2");
@@ -121,6 +122,7 @@ class IngestCliTest {
         Files.createDirectories(f.getParent());
         Files.writeString(f, "127.0.0.1:4242\n");
         assertThat(noEnv.bootstrap(null)).isEqualTo("127.0.0.1:4242");
+        assertThat(said.toString(StandardCharsets.UTF_8)).contains("127.0.0.1:4242").contains(f.toString());
         Files.delete(f);
         assertThat(run("--file", "x.jsonl")).isEqualTo(1);
         assertThat(err()).contains("no Kafka to send to");

@@ -43,6 +43,13 @@ class EventCodecTest {
     }
 
     @Test
+    void truncatedJsonIsRejectedWithThePositionAndNoParserInternals() {
+        String reason = EventCodec.decode("{\"eventId\":\"x\"").rejected().reason();
+        assertThat(reason).startsWith("not JSON: Unexpected end-of-input").endsWith("(at character 15)")
+                .doesNotContain("Source:").doesNotContain("start marker");
+    }
+
+    @Test
     void roundTripsTextThatNeedsEscaping() {
         SessionEvent e = SessionEvent.of("e\"3", "s\\3\n", EventType.SESSION_STARTED, TS).withTopic("café ☕ \u0001");
         assertThat(EventCodec.decode(EventCodec.encode(e)).event()).isEqualTo(e);

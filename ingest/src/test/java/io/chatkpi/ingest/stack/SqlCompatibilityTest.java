@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every SQL resource runs on both engines chatkpi supports: the local ClickHouse 18.16 (the extension's server) and a
  * current ClickHouse (chdb, driven by ingest/src/test/chdb/check-sql.js). Both fill query placeholders with samples
- * of their declared type (see {@link SqlTemplate}).
+ * of their declared type (see {@link SqlTemplate}). The cluster variant of the schema, sql/cluster/, is not run here:
+ * it needs a cluster and ZooKeeper, so {@link ClusterSchemaTest} checks it with the substitutions it documents.
  */
 @ExtendWith(ClickHouseExtension.class)
 class SqlCompatibilityTest {

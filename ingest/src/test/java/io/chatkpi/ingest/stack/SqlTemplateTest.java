@@ -48,6 +48,15 @@ class SqlTemplateTest {
     }
 
     @Test
+    void aValueShapedLikeAPlaceholderIsJustText() {
+        assertThat(SqlTemplate.render("x = {{a:String}} AND has({{b:Array(String)}}, y)",
+            Map.of("a", "{{b:Array(String)}}", "b", List.of("{{a:String}}", "{{"))))
+            .isEqualTo("x = '{{b:Array(String)}}' AND has(['{{a:String}}', '{{'], y)");
+        assertThatThrownBy(() -> SqlTemplate.render("x = {{a:String}} AND {{b}}", Map.of("a", "v")))
+            .hasMessageContaining("malformed placeholder near: {{b}}");
+    }
+
+    @Test
     void listsPlaceholders() {
         assertThat(SqlTemplate.placeholders("a = {{a:String}} and b in {{b:Array( UInt64 )}}"))
             .containsExactly(Map.entry("a", "String"), Map.entry("b", "Array(UInt64)"));

@@ -108,11 +108,20 @@ public final class KpiJob {
     /** The production graph: Kafka in; ClickHouse and the {@code queue-ewt} topic out. */
     public static KpiStreams build(StreamExecutionEnvironment env, Options options) {
         options.runtime().applyTo(env);
-        DataStream<SessionEvent> events = env
+        return kpisToSinks(events(env, options), options);
+    }
+
+    /** The session events of the Kafka topic, with event time and watermarks per partition. */
+    public static DataStream<SessionEvent> events(StreamExecutionEnvironment env, Options options) {
+        return env
                 .fromSource(kafkaSource(options),
                         KpiWatermarks.strategy(options.outOfOrderness(), options.idleness()),
                         "Kafka " + options.topic())
                 .uid(SOURCE_UID);
+    }
+
+    /** The KPI graph over {@code events}, into ClickHouse and the {@code queue-ewt} topic. */
+    public static KpiStreams kpisToSinks(DataStream<SessionEvent> events, Options options) {
         KpiStreams streams = kpis(events, options.kpis());
         ClickHouseSinkOptions ch = options.clickhouse();
         sinkTo(streams,
@@ -233,6 +242,11 @@ public final class KpiJob {
 
         public Options withOutOfOrderness(Duration bound) {
             return new Options(bootstrapServers, topic, ewtTopic, groupId, startingOffsets, bound, idleness, kpis,
+                    clickhouse, runtime);
+        }
+
+        public Options withIdleness(Duration idle) {
+            return new Options(bootstrapServers, topic, ewtTopic, groupId, startingOffsets, outOfOrderness, idle, kpis,
                     clickhouse, runtime);
         }
 

@@ -30,7 +30,7 @@ import java.util.Set;
  * applied in timestamp order whatever order they arrived in within the out-of-orderness bound. Flush timers are
  * coalesced: rounded up to {@link SessionKpiConfig#timerGranularityMs()} and only the earliest pending one is
  * registered. An event at or behind the watermark (late) is applied at once: it rewrites the row and the facts,
- * counts in {@code lateEvents}, and emits no {@link QueueSignal} (EWT history is not rewritten). A repeated
+ * counts in {@code late_events}, and emits no {@link QueueSignal} (EWT history is not rewritten). A repeated
  * eventId counts once ({@code duplicateEvents}).
  *
  * <p>On each change the whole session is recomputed by {@link SessionTimeline#compute} from its stored events
@@ -48,7 +48,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
     public static final OutputTag<QueueSignal> QUEUE_SIGNALS =
             new OutputTag<>("queue-signals", TypeInformation.of(QueueSignal.class));
 
-    public static final String LATE_EVENTS_METRIC = "lateEvents";
+    public static final String LATE_EVENTS_METRIC = "late_events";
     public static final String DUPLICATE_EVENTS_METRIC = "duplicateEvents";
 
     private final SessionKpiConfig config;
@@ -227,7 +227,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 
-    /** Late events seen by this instance (the {@code lateEvents} metric). */
+    /** Late events seen by this instance (the {@code late_events} metric). */
     public long lateEventCount() {
         return lateEvents == null ? 0 : lateEvents.getCount();
     }

@@ -63,10 +63,19 @@ public final class RawEventsJob {
     /** The production graph: Kafka in, ClickHouse and the dead-letter topic out. */
     public static void build(StreamExecutionEnvironment env, Options options) {
         options.runtime().applyTo(env);
-        DataStream<RawRecord> raw = env
+        landToSinks(rawRecords(env, options), options);
+    }
+
+    /** The records of the Kafka topic as they are. */
+    public static DataStream<RawRecord> rawRecords(StreamExecutionEnvironment env, Options options) {
+        return env
                 .fromSource(kafkaSource(options), WatermarkStrategy.noWatermarks(), "Kafka " + options.topic())
                 .uid(SOURCE_UID);
-        land(raw,
+    }
+
+    /** The landing graph over {@code raw}, into ClickHouse and the dead-letter topic. */
+    public static SingleOutputStreamOperator<LandedEvent> landToSinks(DataStream<RawRecord> raw, Options options) {
+        return land(raw,
                 ClickHouseSinks.sink(options.clickhouse(), LandingTables.SESSION_EVENTS),
                 ClickHouseSinks.sink(options.clickhouse(), LandingTables.REJECTED_EVENTS),
                 deadLetterSink(options.bootstrapServers(), options.deadLetterTopic()));

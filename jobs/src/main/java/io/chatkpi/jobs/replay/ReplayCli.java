@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chatkpi.ingest.stack.ClickHouseClient;
 import io.chatkpi.ingest.stack.ClickHouseServer;
 import io.chatkpi.ingest.stack.Schema;
+import io.chatkpi.ingest.stack.SqlResources;
 import io.chatkpi.jobs.common.JobConfig;
 import io.chatkpi.jobs.kpi.KpiJob.KpiConfig;
 import io.chatkpi.jobs.kpi.KpiWatermarks;
@@ -100,6 +101,12 @@ public final class ReplayCli {
             env.execute(ReplayJob.JOB_NAME + " " + input.getFileName());
             System.out.printf("replayed %s into ClickHouse %s (database %s) in %.1f s%n", input, url, database,
                     (System.nanoTime() - started) / 1e9);
+            try (ClickHouseClient client = ClickHouseClient.connect(url).withDatabase(database)) {
+                JsonNode held = client.queryJson(SqlResources.load("queries/replay_table_counts.sql")).get(0);
+                System.out.printf("the tables now hold: %d sessions, %d EWT changes, %d accuracy rows, %d rejected%n",
+                        held.get("sessions").asLong(), held.get("ewtChanges").asLong(),
+                        held.get("accuracyRows").asLong(), held.get("rejected").asLong());
+            }
             return 0;
         }
         ReplayFiles files = replayToFiles(input, Paths.get(out), kpis, bound, parallelism);

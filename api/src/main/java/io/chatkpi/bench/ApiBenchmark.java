@@ -1,0 +1,153 @@
+package io.chatkpi.bench;
+
+import io.chatkpi.ingest.stack.SqlResources;
+import io.chatkpi.ingest.stack.SqlTemplate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The API under load. EWT: a closed loop of N clients, each on its own keep-alive connection, sending
+ * {@code GET /api/v1/queues/billing/ewt} as soon as the previous answer arrived. KPI: the dashboard's query, 30
+ * days at 1 h, one request after the other, over a synthetic dataset of sessions and their facts loaded server-side
+ * (bench_kpi_sessions.sql, bench_kpi_facts.sql).
+ */
+final class ApiBenchmark {
+
+    static final String EWT_PATH = "/api/v1/queues/" + LiveStack.QUEUES.get(0) + "/ewt";
+    private static final long WARM_UP_NANOS = 3_000_000_000L;
+    private static final long SESSIONS_PER_INSERT = 1_000_000;
+    static final Duration KPI_RANGE = Duration.ofDays(30);
+
+    private final BenchStack stack;
+    private final LiveStack live;
+    private final BenchOptions options;
+
+    ApiBenchmark(BenchStack stack, LiveStack live, BenchOptions options) {
+        this.stack = stack;
+        this.live = live;
+        this.options = options;
+    }
+
+    BenchResults.EwtLoad ewtLoad() throws Exception {
+        int clients = options.clients();
+        AtomicBoolean measuring = new AtomicBoolean(false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong errors = new AtomicLong();
+        AtomicReference<String> firstError = new AtomicReference<>();
+        List<Latencies> perClient = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(clients);
+        for (int c = 0; c < clients; c++) {
+            Latencies mine = new Latencies();
+            perClient.add(mine);
+            Thread t = new Thread(() -> {
+                try (HttpConnection http = new HttpConnection("127.0.0.1", live.apiPort(), live.chatKey)) {
+                    byte[] request = http.request(EWT_PATH);
+                    while (running.get()) {
+                        long start = System.nanoTime();
+                        HttpConnection.Response r = http.send(request);
+                        long took = System.nanoTime() - start;
+                        if (!measuring.get()) continue;
+                        if (r.status() == 200) {
+                            mine.add(took);
+                        } else {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, r.status() + " " + r.body());
+                        }
+                    }
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                    firstError.compareAndSet(null, e.toString());
+                } finally {
+                    done.countDown();
+                }
+            }, "bench-ewt-client-" + c);
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        Progress.say("api: %d clients on GET %s (%d s warm-up, then %d s measured)", clients, EWT_PATH,
+                WARM_UP_NANOS / 1_000_000_000L, options.loadSeconds());
+        threads.forEach(Thread::start);
+        Thread.sleep(WARM_UP_NANOS / 1_000_000);
+        measuring.set(true);
+        long start = System.nanoTime();
+        Thread.sleep(options.loadSeconds() * 1000L);
+        measuring.set(false);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        running.set(false);
+        done.await();
+        Latencies all = new Latencies();
+        perClient.forEach(all::addAll);
+        if (firstError.get() != null) Progress.say("api: EWT errors, the first: %s", firstError.get());
+        double rps = all.count() / seconds;
+        BenchResults.EwtLoad result = new BenchResults.EwtLoad(rps, all.percentileMs(50), all.percentileMs(99),
+                all.count(), errors.get(), clients, options.loadSeconds(), EWT_PATH);
+        Progress.say("api: EWT %,.0f requests/s, p50 %s ms, p99 %s ms, %d errors", rps,
+                FreshnessBenchmark.fmt(result.p50Ms()), FreshnessBenchmark.fmt(result.p99Ms()), errors.get());
+        return result;
+    }
+
+    BenchResults.KpiQueries kpiQueries() throws Exception {
+        // the 30 days end at today's midnight (UTC): the live run's own rows, at the wall clock, stay outside
+        Instant to = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant from = to.minus(KPI_RANGE);
+        long total = options.kpiSessions();
+        long loadStart = System.nanoTime();
+        for (long first = 0; first < total; first += SESSIONS_PER_INSERT) {
+            long n = Math.min(SESSIONS_PER_INSERT, total - first);
+            Map<String, Object> values = Map.of("firstSession", first, "sessions", n, "totalSessions", total,
+                    "from", from, "spanSeconds", KPI_RANGE.toSeconds());
+            stack.execute("queries/bench_kpi_sessions.sql", values);
+            stack.execute("queries/bench_kpi_facts.sql", values);
+            Progress.say("api: loaded %,d / %,d sessions and their facts (%.0f s)", first + n, total,
+                    (System.nanoTime() - loadStart) / 1e9);
+        }
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+        long facts = stack.sql.queryLong(SqlTemplate.render(SqlResources.load("queries/bench_kpi_fact_count.sql"),
+                Map.of("from", from, "to", to)));
+
+        String path = "/api/v1/kpis?from=" + from + "&to=" + to + "&granularity=1h";
+        Latencies latencies = new Latencies();
+        int errors = 0;
+        String firstError = null;
+        try (HttpConnection http = new HttpConnection("127.0.0.1", live.apiPort(), live.managerKey)) {
+            byte[] request = http.request(path);
+            HttpConnection.Response warm = http.send(request); // the first query also loads the marks into caches
+            if (warm.status() != 200) {
+                throw new IllegalStateException("GET " + path + " answered " + warm.status() + ": " + warm.body());
+            }
+            long until = System.nanoTime() + options.kpiMaxSeconds() * 1_000_000_000L;
+            for (int i = 0; i < options.kpiRequests() && System.nanoTime() < until; i++) {
+                long start = System.nanoTime();
+                HttpConnection.Response r = http.send(request);
+                long took = System.nanoTime() - start;
+                if (r.status() == 200) {
+                    latencies.add(took);
+                } else {
+                    errors++;
+                    if (firstError == null) firstError = r.status() + " " + r.body();
+                }
+                if ((i + 1) % 10 == 0) {
+                    Progress.say("api: KPI %d requests, p50 %s ms", i + 1,
+                            FreshnessBenchmark.fmt(latencies.percentileMs(50)));
+                }
+            }
+        }
+        if (firstError != null) Progress.say("api: KPI errors, the first: %s", firstError);
+        BenchResults.KpiQueries result = new BenchResults.KpiQueries(total, facts, latencies.percentileMs(50),
+                latencies.percentileMs(99), latencies.maxMs(), latencies.count(), errors, loadSeconds, path);
+        Progress.say("api: KPI (30 days, 1 h, %,d sessions, %,d facts) p50 %s ms, p99 %s ms over %d requests",
+                total, facts, FreshnessBenchmark.fmt(result.p50Ms()), FreshnessBenchmark.fmt(result.p99Ms()),
+                latencies.count());
+        return result;
+    }
+}

@@ -1,0 +1,135 @@
+package io.chatkpi.bench;
+
+import io.chatkpi.bench.BenchOptions.Part;
+import io.chatkpi.ingest.event.EventType;
+import io.chatkpi.ingest.event.SessionEvent;
+import io.chatkpi.ingest.sim.TrafficSimulator;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * {@code ./chatkpi bench}: measures on this machine, with the project's own parts, the pipeline's throughput against
+ * a plain consumer of the same topic, the EWT's freshness end to end, the API under load, and the peak memory of
+ * each process; prints a table and writes the results as JSON. See docs/readme/performance.md.
+ */
+public final class Bench {
+
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("log4j2.configurationFile", "log4j2.properties,io/chatkpi/demo/log4j2-demo.properties");
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(BenchOptions.USAGE);
+            return;
+        }
+        Path home = Path.of(System.getProperty("chatkpi.home", ".")).toAbsolutePath().normalize();
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args, home);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        int status = 0;
+        try {
+            run(options, home);
+        } catch (Exception e) {
+            System.err.println("bench: failed: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        // Flink and Kafka leave non-daemon threads behind after closing; the results are written
+        System.exit(status);
+    }
+
+    /** Runs what the options select, prints the table, writes the JSON and returns the results. */
+    public static BenchResults run(BenchOptions options, Path home) throws Exception {
+        Instant startedAt = Instant.now();
+        String loadAtStart = MachineInfo.loadAverage();
+        String runId = RUN_ID.format(startedAt) + Integer.toString(ThreadLocalRandom.current().nextInt(1296), 36);
+        Progress.say("bench: run %s, load average %s, measuring %s", runId, loadAtStart, options.parts());
+        BenchResults.Pipeline pipeline = null;
+        BenchResults.Freshness freshness = null;
+        BenchResults.Api api = null;
+        Map<String, Double> rss = new LinkedHashMap<>();
+        MachineInfo machine;
+        try (BenchStack stack = BenchStack.start(home, runId)) {
+            if (options.runs(Part.PIPELINE)) {
+                pipeline = new PipelineBenchmark(stack, options).run();
+            }
+            if (options.runs(Part.FRESHNESS) || options.runs(Part.API)) {
+                double eventsPerSession = eventsPerSession();
+                LiveStack live = LiveStack.start(stack, options);
+                live.simulate(options.rate(), eventsPerSession);
+                FreshnessBenchmark probe = new FreshnessBenchmark(live, options, runId);
+                probe.awaitFirstEwt(180);
+                Progress.say("live: the API serves a live EWT");
+                if (options.runs(Part.FRESHNESS)) {
+                    freshness = probe.run();
+                    Progress.say("freshness: p50 %s ms, p99 %s ms, max %s ms over %d samples", FreshnessBenchmark.fmt(
+                            freshness.p50()), FreshnessBenchmark.fmt(freshness.p99()),
+                            FreshnessBenchmark.fmt(freshness.max()), freshness.samples());
+                }
+                if (options.runs(Part.API)) {
+                    // the API alone: traffic and jobs stop, the EWT store keeps the snapshots it holds
+                    live.stopTraffic();
+                    ApiBenchmark bench = new ApiBenchmark(stack, live, options);
+                    BenchResults.EwtLoad ewt = bench.ewtLoad();
+                    BenchResults.KpiQueries kpi = bench.kpiQueries();
+                    api = new BenchResults.Api(ewt, kpi);
+                }
+            }
+            rss.put("bench JVM (Kafka broker, Flink MiniCluster, API, load generator)", PeakRss.ofThisJvm());
+            rss.put("clickhouse-server", PeakRss.ofProcess(stack.clickHouse.pid().value()));
+            machine = MachineInfo.now(stack.clickHouseVersion(), loadAtStart);
+        }
+        BenchResults results = new BenchResults(startedAt.toString(), optionsMap(options), machine, pipeline,
+                freshness, api, rss);
+        ResultsTable.print(results, System.out);
+        ResultsJson.write(results, options.json());
+        System.out.println("results: " + options.json());
+        return results;
+    }
+
+    /**
+     * Events per simulated session, from a quick fast-mode run of 3 simulated hours: long enough that sessions cut
+     * short at the end hardly count (the pipeline's topic, cut at N events, is no guide for small N).
+     */
+    static double eventsPerSession() throws InterruptedException {
+        java.util.Set<String> sessions = new java.util.HashSet<>();
+        long[] events = {0};
+        new TrafficSimulator(LiveStack.traffic(PipelineBenchmark.ARRIVALS_PER_MINUTE)
+                .withDuration(java.time.Duration.ofHours(3))).run((SessionEvent e) -> {
+                    events[0]++;
+                    if (e.type() == EventType.SESSION_STARTED) sessions.add(e.sessionId());
+                });
+        return (double) events[0] / Math.max(1, sessions.size());
+    }
+
+    private static Map<String, Object> optionsMap(BenchOptions o) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events", o.events());
+        m.put("rate", o.rate());
+        m.put("durationSeconds", o.durationSeconds());
+        m.put("only", o.parts().stream().map(Part::id).sorted().toList());
+        m.put("partitions", o.partitions());
+        m.put("outOfOrdernessMs", o.outOfOrdernessMs());
+        m.put("probesPerSecond", o.probesPerSecond());
+        m.put("clients", o.clients());
+        m.put("loadSeconds", o.loadSeconds());
+        m.put("kpiSessions", o.kpiSessions());
+        m.put("kpiRequests", o.kpiRequests());
+        m.put("kpiMaxSeconds", o.kpiMaxSeconds());
+        return m;
+    }
+}

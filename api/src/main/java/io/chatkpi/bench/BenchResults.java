@@ -1,0 +1,47 @@
+package io.chatkpi.bench;
+
+import java.util.Map;
+
+/**
+ * Everything one run measured; the JSON file is this record. A section is null when --only skipped it.
+ *
+ * @param peakRssMb peak resident set size per process, MiB
+ */
+public record BenchResults(
+        String startedAt,
+        Map<String, Object> options,
+        MachineInfo machine,
+        Pipeline pipeline,
+        Freshness ewtFreshnessMs,
+        Api api,
+        Map<String, Double> peakRssMb) {
+
+    /**
+     * @param events               events written to the topic (and landed), not counting the per-partition end markers
+     * @param eventsPerSec         sustained rate of the landing + KPI jobs: from the first row in ClickHouse until every
+     *                             event is landed and every session written
+     * @param baselineEventsPerSec a plain KafkaConsumer reading and decoding the same topic with EventCodec
+     * @param ratio                eventsPerSec / baselineEventsPerSec
+     */
+    public record Pipeline(long events, double eventsPerSec, double baselineEventsPerSec, double ratio,
+                           long sessions, long kpiFacts, double pipelineSeconds, double baselineSeconds,
+                           double produceEventsPerSec, int partitions, int parallelism, int sinkBatchSize) {}
+
+    /**
+     * Milliseconds from producing a probe's REP_JOINED to the API's EWT endpoint showing an asOf at or after it.
+     *
+     * @param unresolved probes the EWT had not reflected 10 s + the out-of-orderness after probing stopped
+     */
+    public record Freshness(Double p50, Double p99, Double max, int samples, int unresolved, double rate,
+                            double probesPerSecond, long outOfOrdernessMs, int durationSeconds) {}
+
+    public record Api(EwtLoad ewt, KpiQueries kpi) {}
+
+    /** Closed-loop load of the one-queue EWT endpoint. */
+    public record EwtLoad(double rps, Double p50Ms, Double p99Ms, long requests, long errors, int clients,
+                          int seconds, String path) {}
+
+    /** Sequential requests of /api/v1/kpis over 30 days at 1 h. */
+    public record KpiQueries(long sessions, long kpiFacts, Double p50Ms, Double p99Ms, Double maxMs, int requests,
+                             int errors, double loadSeconds, String path) {}
+}

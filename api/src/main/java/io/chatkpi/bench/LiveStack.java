@@ -1,0 +1,174 @@
+package io.chatkpi.bench;
+
+import io.chatkpi.api.ApiConfig;
+import io.chatkpi.api.ApiMain;
+import io.chatkpi.api.auth.ApiKey;
+import io.chatkpi.api.auth.Role;
+import io.chatkpi.ingest.event.SessionEvent;
+import io.chatkpi.ingest.kafka.EventProducer;
+import io.chatkpi.ingest.kafka.Topics;
+import io.chatkpi.ingest.sim.SimulationSink;
+import io.chatkpi.ingest.sim.SimulatorConfig;
+import io.chatkpi.ingest.sim.TrafficSimulator;
+import io.chatkpi.ingest.stack.KafkaBroker;
+import io.chatkpi.jobs.kpi.KpiJob;
+import io.chatkpi.jobs.landing.RawEventsJob;
+import io.chatkpi.jobs.landing.RawEventsJob.StartingOffsets;
+import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The whole stack live, as in production: the landing and KPI jobs following a fresh topic, the API (ApiMain.start,
+ * its EWT feed on the queue-ewt topic) with generated keys, and the simulator producing in real time at a steady
+ * rate. The freshness probe and the API load run against it.
+ */
+final class LiveStack implements AutoCloseable {
+
+    static final List<String> QUEUES = List.of("billing", "tech", "general");
+    /**
+     * Minutes a session holds one of its rep's slots, with a margin: enough reps for the arrivals keeps the queues
+     * realistic (short waits, few abandons) instead of overflowing, whatever the rate.
+     */
+    private static final double SLOT_MINUTES_WITH_MARGIN = 15;
+
+    final String topic;
+    final ApiMain.Running api;
+    final String chatKey;
+    final String managerKey;
+    final EventProducer producer;
+    private final BenchStack stack;
+    private TrafficSimulator simulator;
+    private Thread simulation;
+    private final AtomicLong simulated = new AtomicLong();
+
+    private LiveStack(BenchStack stack, String topic, ApiMain.Running api, String chatKey, String managerKey,
+                      EventProducer producer) {
+        this.stack = stack;
+        this.topic = topic;
+        this.api = api;
+        this.chatKey = chatKey;
+        this.managerKey = managerKey;
+        this.producer = producer;
+    }
+
+    static LiveStack start(BenchStack stack, BenchOptions options) throws Exception {
+        String topic = "bench-live-" + stack.runId;
+        stack.kafka.createTopics(List.of(
+                new KafkaBroker.NewTopicSpec(topic, options.partitions(), false),
+                new KafkaBroker.NewTopicSpec(topic + "-dlq", 1, false),
+                new KafkaBroker.NewTopicSpec(Topics.QUEUE_EWT, 1, true)));
+        ClickHouseSinkOptions sink = stack.sinkOptions();
+        RawEventsJob.Options landing = RawEventsJob.Options.of(stack.kafka.bootstrapServers(), sink)
+                .withTopics(topic, topic + "-dlq")
+                .withGroupId("bench-live-landing-" + stack.runId)
+                .withStartingOffsets(StartingOffsets.EARLIEST)
+                .withRuntime(stack.runtime());
+        KpiJob.Options kpis = KpiJob.Options.of(stack.kafka.bootstrapServers(), sink)
+                .withTopics(topic, Topics.QUEUE_EWT)
+                .withGroupId("bench-live-kpis-" + stack.runId)
+                .withStartingOffsets(StartingOffsets.EARLIEST)
+                .withOutOfOrderness(Duration.ofMillis(options.outOfOrdernessMs()))
+                .withRuntime(stack.runtime());
+        stack.flink.submit(RawEventsJob.JOB_NAME, env -> RawEventsJob.build(env, landing));
+        stack.flink.submit(KpiJob.JOB_NAME, env -> KpiJob.build(env, kpis));
+
+        String chatKey = newKey();
+        String managerKey = newKey();
+        ApiConfig config = ApiConfig.defaults(List.of(new ApiKey(Role.CHAT_SERVICE, chatKey),
+                        new ApiKey(Role.MANAGER, managerKey)))
+                .withPort(0)
+                .withClickHouse(stack.clickHouse.url(), stack.database, "default", "")
+                .withKafkaBootstrap(stack.kafka.bootstrapServers())
+                // no rate limit worth the name (the load is the point), and room for the 10-million-session queries
+                .withLimits(Integer.MAX_VALUE, 1 << 20, Duration.ofMinutes(5));
+        ApiMain.Running api = stack.own(ApiMain.start(config, Clock.systemUTC()));
+        Progress.say("live: jobs following %s, API on port %d", topic, api.app().port());
+        EventProducer producer = stack.own(new EventProducer(EventProducer.config(stack.kafka.bootstrapServers()), topic));
+        LiveStack live = new LiveStack(stack, topic, api, chatKey, managerKey, producer);
+        stack.own(live);
+        return live;
+    }
+
+    /** Another producer into the live topic, closed with the stack. */
+    EventProducer newProducer() {
+        return stack.own(new EventProducer(EventProducer.config(stack.kafka.bootstrapServers()), topic));
+    }
+
+    int apiPort() {
+        return api.app().port();
+    }
+
+    /**
+     * Starts the simulator in real time at {@code eventsPerSecond}: arrivals per minute from the events one session
+     * makes, and enough reps that the queues stay realistic rather than overflowing.
+     */
+    void simulate(double eventsPerSecond, double eventsPerSession) {
+        double arrivalsPerMinute = eventsPerSecond * 60 / eventsPerSession;
+        SimulatorConfig config = traffic(arrivalsPerMinute)
+                .withSeed(System.currentTimeMillis())
+                .withRealTime(true)
+                .withDuration(null);
+        simulator = new TrafficSimulator(config);
+        simulation = new Thread(() -> {
+            try {
+                simulator.run(new SimulationSink() {
+                    @Override
+                    public void event(SessionEvent event) {
+                        producer.send(event);
+                        simulated.incrementAndGet();
+                    }
+                });
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                Progress.say("live: the simulator stopped: %s", e);
+            }
+        }, "bench-simulator");
+        simulation.setDaemon(true);
+        simulation.start();
+        Progress.say("live: simulator at %,.0f events/s (%,.0f sessions/min at %.1f events each, %d reps per queue)",
+                eventsPerSecond, arrivalsPerMinute, eventsPerSession, config.queues().get(0).reps());
+    }
+
+    /**
+     * The simulated contact center at this arrival rate: the three queues, staffed for it and open around the clock
+     * (a benchmark at 3 a.m. must not measure closed queues).
+     */
+    static SimulatorConfig traffic(double arrivalsPerMinute) {
+        int reps = (int) Math.max(SimulatorConfig.DEFAULT_REPS, Math.ceil(arrivalsPerMinute * SLOT_MINUTES_WITH_MARGIN
+                / SimulatorConfig.DEFAULT_CONCURRENCY / QUEUES.size()));
+        return SimulatorConfig.defaults().withRate(arrivalsPerMinute).withQueues(SimulatorConfig.queues(QUEUES, reps)
+                .stream().map(q -> q.withHours(0, 24, true).withMaxWaiting(Math.max(q.maxWaiting(), reps))).toList());
+    }
+
+    long simulatedEvents() {
+        return simulated.get();
+    }
+
+    /** Stops the traffic and the jobs; the API keeps serving what it holds. */
+    void stopTraffic() throws InterruptedException {
+        if (simulator != null) {
+            simulator.stop();
+            simulation.interrupt();
+            simulation.join(10_000);
+            simulator = null;
+        }
+        stack.flink.cancelAll();
+    }
+
+    private static String newKey() {
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        return "bench-" + HexFormat.of().formatHex(b);
+    }
+
+    @Override
+    public void close() throws Exception {
+        stopTraffic();
+    }
+}

@@ -1,0 +1,61 @@
+package io.chatkpi.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./chatkpi bench} at toy size: it completes, every figure is reported and the JSON file holds the fields
+ * the issue names. No figure is judged: speed is the benchmark's business, not the test suite's.
+ */
+class BenchSmokeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aTinyRunReportsEveryFigure(@TempDir Path home) throws Exception {
+        Path json = home.resolve("results.json");
+        BenchOptions options = BenchOptions.parse(new String[] {
+                "--events", "10000", "--rate", "300", "--duration", "4", "--out-of-orderness-ms", "500",
+                "--clients", "4", "--load-duration", "2", "--kpi-sessions", "20000", "--kpi-requests", "3",
+                "--json", json.toString()}, home);
+
+        BenchResults r = Bench.run(options, home);
+
+        assertThat(r.pipeline().events()).isEqualTo(10_000);
+        assertThat(r.pipeline().eventsPerSec()).isPositive();
+        assertThat(r.pipeline().baselineEventsPerSec()).isPositive();
+        assertThat(r.pipeline().ratio()).isPositive();
+        assertThat(r.pipeline().sessions()).isPositive();
+        assertThat(r.ewtFreshnessMs().samples()).isPositive();
+        assertThat(r.ewtFreshnessMs().p50()).isPositive();
+        assertThat(r.ewtFreshnessMs().p99()).isGreaterThanOrEqualTo(r.ewtFreshnessMs().p50());
+        assertThat(r.ewtFreshnessMs().max()).isGreaterThanOrEqualTo(r.ewtFreshnessMs().p99());
+        assertThat(r.api().ewt().requests()).isPositive();
+        assertThat(r.api().ewt().errors()).isZero();
+        assertThat(r.api().ewt().p99Ms()).isGreaterThanOrEqualTo(r.api().ewt().p50Ms());
+        assertThat(r.api().kpi().sessions()).isEqualTo(20_000);
+        // 10 facts per answered session, 4 per abandoned one (8 %); the last sessions' latest facts fall after the range
+        assertThat(r.api().kpi().kpiFacts()).isBetween(20_000L * 9, 20_000L * 10);
+        assertThat(r.api().kpi().requests()).isEqualTo(3);
+        assertThat(r.api().kpi().errors()).isZero();
+        assertThat(r.peakRssMb().values()).allSatisfy(v -> assertThat(v).isPositive());
+        assertThat(r.machine().cores()).isPositive();
+        assertThat(r.machine().clickhouse()).isNotBlank();
+
+        JsonNode file = JSON.readTree(Files.readString(json));
+        for (String path : List.of("/machine/cores", "/machine/java", "/machine/clickhouse", "/pipeline/events",
+                "/pipeline/eventsPerSec", "/pipeline/baselineEventsPerSec", "/pipeline/ratio", "/ewtFreshnessMs/p50",
+                "/ewtFreshnessMs/p99", "/ewtFreshnessMs/max", "/ewtFreshnessMs/samples", "/api/ewt/rps",
+                "/api/ewt/p50Ms", "/api/ewt/p99Ms", "/api/kpi/sessions", "/api/kpi/p50Ms", "/api/kpi/p99Ms")) {
+            assertThat(file.at(path).isNumber() || file.at(path).isTextual()).as(path).isTrue();
+        }
+        assertThat(file.path("peakRssMb").size()).isEqualTo(2);
+    }
+}

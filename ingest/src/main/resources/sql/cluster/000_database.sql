@@ -1,0 +1,13 @@
+-- chatkpi on a ClickHouse cluster: the variant of sql/schema/ for a cluster named chatkpi_cluster (remote_servers)
+-- with ZooKeeper or ClickHouse Keeper, and the macros {shard} and {replica} set on every server. Not applied by the
+-- migrator (Schema.migrate): run these files in order with clickhouse-client on any one server; ON CLUSTER runs each
+-- statement on every server. See docs/readme/production.md.
+--
+-- Layout: every table of the single-node schema exists twice per server:
+--   <name>_local  ReplicatedReplacingMergeTree, the shard's data, copied to each replica of the shard;
+--   <name>        Distributed over the cluster, with the single-node table's name and columns, so the jobs, the API
+--                 and the Grafana boards use the same SQL on a cluster as on one server.
+-- Each sharding key is taken from the table's ORDER BY key, so all versions of a row land on one shard, where FINAL
+-- collapses them; kpi_facts, sessions, session_events and ewt_accuracy share cityHash64(sessionId), so a session's
+-- rows sit together (joins and IN subqueries on sessionId can stay local: distributed_product_mode = 'local').
+CREATE DATABASE IF NOT EXISTS chatkpi ON CLUSTER chatkpi_cluster;

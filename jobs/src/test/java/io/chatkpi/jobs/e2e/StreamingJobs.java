@@ -1,0 +1,196 @@
+package io.chatkpi.jobs.e2e;
+
+import io.chatkpi.ingest.event.SessionEvent;
+import io.chatkpi.ingest.stack.ClickHouseClient;
+import io.chatkpi.ingest.stack.KafkaBroker;
+import io.chatkpi.jobs.common.RuntimeOptions;
+import io.chatkpi.jobs.kpi.KpiJob;
+import io.chatkpi.jobs.landing.RawEventsJob;
+import io.chatkpi.jobs.landing.RawEventsJob.StartingOffsets;
+import io.chatkpi.jobs.landing.RawRecord;
+import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
+import io.chatkpi.testing.ClickHouseTestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The production landing and KPI jobs ({@link RawEventsJob#build}, {@link KpiJob#build}: unbounded Kafka sources,
+ * ClickHouse and Kafka sinks, checkpointing and restart strategy of {@link RuntimeOptions}) submitted to the test's
+ * MiniCluster against the test's broker and database; waits until ClickHouse holds what is expected, then cancels.
+ */
+final class StreamingJobs implements AutoCloseable {
+
+    /** Generous: a deadline against hanging, not a speed assertion (speed is the benchmarks' job). */
+    static final Duration DEADLINE = Duration.ofMinutes(3);
+    private static final long POLL_MS = 500;
+
+    /**
+     * One streaming setup: topics named after {@code name}, so tests sharing the broker never meet.
+     *
+     * @param idleness the watermark idleness of the KPI source (the production default unless a test needs less)
+     */
+    record Setup(KafkaBroker kafka, ClickHouseTestDatabase db, String name, int partitions, int parallelism,
+            RuntimeOptions runtime, Duration idleness) {
+
+        static Setup of(KafkaBroker kafka, ClickHouseTestDatabase db, String name, int partitions, int parallelism) {
+            return new Setup(kafka, db, name, partitions, parallelism,
+                    RuntimeOptions.defaults().withCheckpointInterval(2_000).withParallelism(parallelism),
+                    io.chatkpi.jobs.kpi.KpiWatermarks.DEFAULT_IDLENESS);
+        }
+
+        Setup withRuntime(RuntimeOptions r) {
+            return new Setup(kafka, db, name, partitions, parallelism, r.withParallelism(parallelism), idleness);
+        }
+
+        Setup withParallelism(int p) {
+            return new Setup(kafka, db, name, partitions, p, runtime.withParallelism(p), idleness);
+        }
+
+        String topic() {
+            return name + "-session-events";
+        }
+
+        void createTopics() {
+            kafka.createTopic(topic(), partitions, false);
+            kafka.createTopic(name + "-dlq", 1, false);
+            kafka.createTopic(name + "-queue-ewt", 1, true);
+        }
+
+        ClickHouseSinkOptions clickhouse() {
+            return ClickHouseSinkOptions.of(db.url(), db.database());
+        }
+
+        RawEventsJob.Options landing() {
+            return RawEventsJob.Options.of(kafka.bootstrapServers(), clickhouse())
+                    .withTopics(topic(), name + "-dlq")
+                    .withGroupId(name + "-landing")
+                    .withStartingOffsets(StartingOffsets.EARLIEST)
+                    .withRuntime(runtime);
+        }
+
+        KpiJob.Options kpis() {
+            return KpiJob.Options.of(kafka.bootstrapServers(), clickhouse())
+                    .withTopics(topic(), name + "-queue-ewt")
+                    .withGroupId(name + "-kpis")
+                    .withStartingOffsets(StartingOffsets.EARLIEST)
+                    .withIdleness(idleness)
+                    .withRuntime(runtime);
+        }
+    }
+
+    private final List<JobClient> jobs = new ArrayList<>();
+
+    /** The landing job as in production. */
+    JobClient startLanding(Setup setup) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        RawEventsJob.build(env, setup.landing());
+        return submit(env, RawEventsJob.JOB_NAME);
+    }
+
+    /** The landing job with {@code tap} between its source and its graph (the same graph as {@link RawEventsJob#build}). */
+    JobClient startLanding(Setup setup, UnaryOperator<DataStream<RawRecord>> tap) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        RawEventsJob.Options options = setup.landing();
+        options.runtime().applyTo(env);
+        RawEventsJob.landToSinks(tap.apply(RawEventsJob.rawRecords(env, options)), options);
+        return submit(env, RawEventsJob.JOB_NAME);
+    }
+
+    /** The KPI job as in production. */
+    JobClient startKpis(Setup setup) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        KpiJob.build(env, setup.kpis());
+        return submit(env, KpiJob.JOB_NAME);
+    }
+
+    /** The KPI job with {@code tap} between its source and its graph (the same graph as {@link KpiJob#build}). */
+    JobClient startKpis(Setup setup, UnaryOperator<DataStream<SessionEvent>> tap) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        KpiJob.Options options = setup.kpis();
+        options.runtime().applyTo(env);
+        KpiJob.kpisToSinks(tap.apply(KpiJob.events(env, options)), options);
+        return submit(env, KpiJob.JOB_NAME);
+    }
+
+    private JobClient submit(StreamExecutionEnvironment env, String name) throws Exception {
+        JobClient job = env.executeAsync(name);
+        jobs.add(job);
+        return job;
+    }
+
+    /**
+     * Polls until the tables hold exactly {@code expected} (cheap counts first, then the whole rows) and returns what
+     * they hold; fails with the differences at the deadline, or at once if a job ends.
+     */
+    TableRows awaitRows(ClickHouseClient client, TableRows expected) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            checkRunning();
+            if (TableRows.counts(client, expected.tables()).equals(expected.counts())) {
+                TableRows rows = TableRows.read(client, expected.tables());
+                if (rows.differencesFrom(expected) == null) {
+                    return rows;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                String diff = TableRows.read(client, expected.tables()).differencesFrom(expected);
+                throw new AssertionError("ClickHouse did not reach the expected rows within " + DEADLINE + ":" + diff);
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    /** Polls until {@code condition} holds; fails at the deadline, or at once if a job ends. */
+    void await(String what, BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            checkRunning();
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + DEADLINE + ": " + what);
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    private void checkRunning() throws Exception {
+        for (JobClient job : jobs) {
+            JobStatus status = job.getJobStatus().get();
+            if (status.isGloballyTerminalState()) {
+                job.getJobExecutionResult().get(); // throws the job's failure
+                throw new AssertionError("a streaming job ended on its own: " + status);
+            }
+        }
+    }
+
+    /** Cancels every job started here and waits until each has stopped. */
+    void cancelAll() throws Exception {
+        for (JobClient job : jobs) {
+            if (!job.getJobStatus().get().isGloballyTerminalState()) {
+                job.cancel().get(60, TimeUnit.SECONDS);
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (JobClient job : jobs) {
+            while (!job.getJobStatus().get().isGloballyTerminalState()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("a streaming job did not stop after cancel");
+                }
+                Thread.sleep(100);
+            }
+        }
+        jobs.clear();
+    }
+
+    @Override
+    public void close() throws Exception {
+        cancelAll();
+    }
+}

@@ -1,0 +1,122 @@
+package io.chatkpi.jobs.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chatkpi.ingest.event.EventCodec;
+import io.chatkpi.ingest.event.EventType;
+import io.chatkpi.ingest.event.Sender;
+import io.chatkpi.ingest.event.SessionEvent;
+import io.chatkpi.ingest.kafka.EventProducer;
+import io.chatkpi.ingest.stack.ClickHouseClient;
+import io.chatkpi.ingest.stack.KafkaBroker;
+import io.chatkpi.ingest.stack.SqlLiteral;
+import io.chatkpi.jobs.kpi.SessionKpiFunction;
+import io.chatkpi.testing.ClickHouseExtension;
+import io.chatkpi.testing.ClickHouseTestDatabase;
+import io.chatkpi.testing.KafkaExtension;
+import java.nio.file.Path;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 3's end-to-end test, all real: simulated traffic (duplicates and invalid lines included) through the ingest
+ * producer into a 4-partition Kafka topic, the landing and KPI jobs as deployed (unbounded Kafka sources,
+ * checkpointing) on a MiniCluster, ClickHouse. Every table the jobs write ends up holding exactly the rows the
+ * replay of the same lines gives: sessions, kpi_facts (the rollups' facts), queue_ewt, ewt_accuracy,
+ * session_events and rejected_events.
+ */
+@ExtendWith({KafkaExtension.class, ClickHouseExtension.class})
+class StreamingPipelineE2eTest {
+
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+            .build());
+
+    private static final int PARTITIONS = 4;
+
+    @Test
+    void clickHouseHoldsWhatTheReplayOfTheSameEventsGives(KafkaBroker kafka, ClickHouseTestDatabase db,
+            @TempDir Path dir) throws Exception {
+        SimulatedTraffic traffic = SimulatedTraffic.standard();
+        TableRows expected = ReplayExpectation.of(traffic, db, dir);
+        assertThat(traffic.duplicates()).as("duplicates in the input").isPositive();
+        assertThat(traffic.invalidLines()).as("invalid lines in the input").isPositive();
+        expected.counts().forEach((table, n) -> assertThat(n).as("expected rows of %s", table).isPositive());
+
+        StreamingJobs.Setup setup = StreamingJobs.Setup.of(kafka, db, "e2e", PARTITIONS, 1);
+        setup.createTopics();
+        traffic.send(kafka, setup.topic(), 0, traffic.size());
+        traffic.sendEndOfTraffic(kafka, setup.topic(), PARTITIONS, SimulatedTraffic.allPartitions(PARTITIONS));
+
+        ClickHouseClient ch = db.client();
+        try (StreamingJobs jobs = new StreamingJobs()) {
+            long started = System.nanoTime();
+            jobs.startLanding(setup);
+            JobClient kpis = jobs.startKpis(setup);
+            jobs.awaitRows(ch, expected);
+            System.out.printf("e2e: %d lines (%d duplicates, %d invalid) -> %s in ClickHouse, equal to the replay,"
+                            + " %.1f s after submission%n", traffic.size(), traffic.duplicates(),
+                    traffic.invalidLines(), expected, (System.nanoTime() - started) / 1e9);
+
+            // every redelivery was dropped by the KPI job as a duplicate, none counted as late
+            JobID kpiJob = kpis.getJobID();
+            assertThat(counterSum(kpiJob, SessionKpiFunction.DUPLICATE_EVENTS_METRIC)).isEqualTo(traffic.duplicates());
+            assertThat(counterSum(kpiJob, SessionKpiFunction.LATE_EVENTS_METRIC)).isZero();
+
+            lateEventRewritesItsSessionAndIsCounted(kafka, setup, traffic, ch, kpiJob, expected);
+        }
+    }
+
+    /**
+     * An event far behind the watermark (which the end-of-traffic events moved an hour past the traffic): it still
+     * updates its session (the row is rewritten with one more event) and counts in the lateEvents metric; the EWT
+     * history stays as it was.
+     */
+    private void lateEventRewritesItsSessionAndIsCounted(KafkaBroker kafka, StreamingJobs.Setup setup,
+            SimulatedTraffic traffic, ClickHouseClient ch, JobID kpiJob, TableRows before) throws Exception {
+        SessionEvent joined = traffic.events.stream()
+                .filter(e -> e != null && e.type() == EventType.REP_JOINED)
+                .reduce((a, b) -> b).orElseThrow();
+        String where = " FROM sessions FINAL WHERE sessionId = " + SqlLiteral.string(joined.sessionId());
+        JsonNode row = ch.queryJson("SELECT version, endUserMessages" + where).get(0);
+        long version = row.get("version").asLong();
+        long messages = row.get("endUserMessages").asLong();
+        SessionEvent late = SessionEvent.of(joined.sessionId() + "-late", joined.sessionId(), EventType.MESSAGE,
+                joined.ts() + 1).withSender(Sender.END_USER);
+        try (EventProducer producer = new EventProducer(EventProducer.config(kafka.bootstrapServers()),
+                setup.topic())) {
+            producer.sendRaw(EventCodec.encode(late), late.sessionId());
+            producer.flush();
+        }
+        StreamingJobs waiting = new StreamingJobs();
+        waiting.await("the late event's session row", () -> ch.queryLong("SELECT version" + where) == version + 1);
+        assertThat(ch.queryLong("SELECT endUserMessages" + where)).isEqualTo(messages + 1);
+        assertThat(counterSum(kpiJob, SessionKpiFunction.LATE_EVENTS_METRIC)).isEqualTo(1);
+        assertThat(TableRows.read(ch).rows(TableRows.Table.QUEUE_EWT))
+                .as("EWT history is not rewritten by a late event")
+                .isEqualTo(before.rows(TableRows.Table.QUEUE_EWT));
+    }
+
+    /** A counter summed over the subtasks of the job's operators that register it. */
+    private static long counterSum(JobID job, String name) {
+        return METRICS.findMetrics(job, name).entrySet().stream()
+                .filter(e -> e.getKey().endsWith("." + name) && e.getValue() instanceof Counter)
+                .mapToLong(e -> ((Counter) e.getValue()).getCount())
+                .sum();
+    }
+}
