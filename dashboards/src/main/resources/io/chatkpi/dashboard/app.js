@@ -176,6 +176,17 @@ function rangeToolbar(params, { granularity = false, rep = null, extra = [] } = 
   return bar;
 }
 
+/** Puts a rebuilt filter bar in place, keeping the keyboard focus on the control that had it. */
+function showToolbar(slot, bar) {
+  const focused = slot.contains(document.activeElement) ? document.activeElement.getAttribute('name') : null;
+  clear(slot);
+  slot.append(bar);
+  if (focused) {
+    const again = bar.querySelector('[name="' + focused + '"]');
+    if (again) again.focus();
+  }
+}
+
 function rangeParams(params) {
   const r = rangeOf(params);
   return { from: r.apiFrom, to: r.apiTo, tz: r.tz, queueId: params.get('queueId') };
@@ -245,6 +256,12 @@ async function signIn(key) {
   try {
     await api('/api/v1/queues', {}, { raw: true, key });
   } catch (e) {
+    // auth and role are checked before the handler runs: a 5xx means the key was accepted
+    if (e.status >= 500) {
+      sessionStorage.setItem(KEY_STORAGE, key);
+      await start();
+      return;
+    }
     const message = e.status === 401 ? 'Unknown API key.'
       : e.status === 403 ? 'This key may not open the dashboard: it needs the manager or analyst role.'
         : 'Sign-in failed: ' + e.message;
@@ -359,7 +376,7 @@ function LiveView(main, params) {
       }
       fields.ewt.setAttribute('aria-label', 'Estimated wait ' + fields.ewt.textContent);
       set(fields.waiting, fmtInt(q.waiting));
-      set(fields.longest, q.longestCurrentWaitMs === null ? '–' : fmtMs(q.longestCurrentWaitMs));
+      set(fields.longest, fmtMs(q.longestCurrentWaitMs));
       set(fields.active, fmtInt(q.active));
       set(fields.inactive, fmtInt(q.inactive));
       set(fields.reps, fmtInt(q.repsWithActiveSessions));
@@ -375,14 +392,30 @@ function LiveView(main, params) {
     return c;
   }
 
+  /** Queue state from ClickHouse; when ClickHouse is down, the live EWT alone (the API serves it from memory). */
+  async function queues() {
+    try {
+      return { body: await api('/api/v1/queues'), degraded: null };
+    } catch (e) {
+      if (e.status !== 503) throw e;
+      const ewt = await api('/api/v1/queues/ewt');
+      return {
+        body: { asOf: ewt.servedAt, queues: ewt.queues.map(q => ({ queueId: q.queueId, ewt: q, waiting: null,
+          longestCurrentWaitMs: null, active: null, inactive: null, repsWithActiveSessions: null })) },
+        degraded: 'Queue counts are unavailable (' + e.message + '); showing the live EWT only.',
+      };
+    }
+  }
+
   async function refresh() {
     if (!cards.size) loading(status, 'live queues');
     try {
-      const body = await api('/api/v1/queues');
+      const { body, degraded } = await queues();
       if (stopped) return;
       clear(status);
       status.removeAttribute('aria-busy');
       clear(banner);
+      if (degraded) banner.append(el('div', { class: 'state error-state', 'data-state': 'degraded' }, degraded));
       const seen = new Set();
       body.queues.forEach((q, i) => {
         const id = q.queueId || '(no queue)';
@@ -457,13 +490,11 @@ function KpiView(main, params) {
       ]);
       if (mine !== seq) return;
       reps = repList.reps.map(x => x.repId);
-      clear(toolbarSlot);
-      toolbarSlot.append(rangeToolbar(p, { granularity: true, rep: reps }));
+      showToolbar(toolbarSlot, rangeToolbar(p, { granularity: true, rep: reps }));
       draw(summary, series, history, r);
     } catch (e) {
       if (mine !== seq) return;
-      clear(toolbarSlot);
-      toolbarSlot.append(rangeToolbar(p, { granularity: true, rep: reps }));
+      showToolbar(toolbarSlot, rangeToolbar(p, { granularity: true, rep: reps }));
       showError(content, e, () => load(route().params));
     }
   }
@@ -559,8 +590,7 @@ function RepsView(main, params) {
 
   async function load(p) {
     const mine = ++seq;
-    clear(toolbarSlot);
-    toolbarSlot.append(rangeToolbar(p));
+    showToolbar(toolbarSlot, rangeToolbar(p));
     loading(content, 'reps');
     try {
       const body = await api('/api/v1/reps', rangeParams(p));
@@ -607,8 +637,7 @@ function RepsView(main, params) {
     update(p) {
       // a sort change needs no new data
       if (loadedFor === rangeKey(p)) {
-        clear(toolbarSlot);
-        toolbarSlot.append(rangeToolbar(p));
+        showToolbar(toolbarSlot, rangeToolbar(p));
         draw(p);
       } else {
         load(p);
@@ -655,10 +684,9 @@ function SessionsView(main, params) {
   }
 
   function toolbar(p) {
-    clear(toolbarSlot);
-    const csv = el('button', { type: 'button', class: 'secondary', 'data-action': 'csv' }, 'Download CSV');
+    const csv = el('button', { type: 'button', class: 'secondary', name: 'csv', 'data-action': 'csv' }, 'Download CSV');
     csv.addEventListener('click', () => downloadCsv(p, csv));
-    toolbarSlot.append(rangeToolbar(p, { rep: reps, extra: [
+    showToolbar(toolbarSlot, rangeToolbar(p, { rep: reps, extra: [
       labelled('Status', select('status', [['', 'Any status'], ['WAITING', 'Waiting'], ['ACTIVE', 'Active'],
         ['INACTIVE', 'Inactive'], ['ENDED', 'Ended'], ['NOT_ROUTED', 'Not routed']], p.get('status') || '',
       v => setParams({ status: v }))),
@@ -756,8 +784,7 @@ function AccuracyView(main, params) {
   async function load(p) {
     const mine = ++seq;
     disposeCharts();
-    clear(toolbarSlot);
-    toolbarSlot.append(rangeToolbar(p));
+    showToolbar(toolbarSlot, rangeToolbar(p));
     loading(content, 'EWT accuracy');
     try {
       const body = await api('/api/v1/ewt/accuracy', rangeParams(p));
