@@ -131,7 +131,7 @@ public final class Demo {
                 new KafkaBroker.NewTopicSpec(Topics.QUEUE_EWT, 1, true)));
 
         say("starting Flink (MiniCluster) ...");
-        LocalFlinkCluster flink = LocalFlinkCluster.start(s.flinkPorts(), 4);
+        LocalFlinkCluster flink = LocalFlinkCluster.start(s.flinkPorts(), 4, var.resolve("flink-checkpoints"));
         started.push(new Step("Flink jobs and MiniCluster", flink));
         ClickHouseSinkOptions sink = ClickHouseSinkOptions.of(clickHouse.url(), s.database());
         RuntimeOptions runtime = RuntimeOptions.defaults().withParallelism(1);
