@@ -25,7 +25,11 @@ public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
-        System.setProperty("log4j2.configurationFile", "log4j2.properties,io/chatkpi/demo/log4j2-demo.properties");
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            // the launcher's logging with the demo's quieter Flink; -Dlog4j2.configurationFile=log4j2.properties
+            // (in CHATKPI_JAVA_OPTS) shows Flink's warnings, e.g. why a checkpoint failed
+            System.setProperty("log4j2.configurationFile", "log4j2.properties,io/chatkpi/demo/log4j2-demo.properties");
+        }
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
             System.out.println(BenchOptions.USAGE);
             return;

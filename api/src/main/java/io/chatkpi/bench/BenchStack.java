@@ -63,7 +63,9 @@ final class BenchStack implements AutoCloseable {
         deleteTree(kafkaDir); // a fresh broker: earlier runs' topics would only cost disk
         KafkaBroker kafka = KafkaBroker.start(kafkaDir);
         Progress.say("Kafka %s (log dir %s)", kafka.bootstrapServers(), kafka.logDir());
-        LocalFlinkCluster flink = LocalFlinkCluster.start("18081-18199", 8);
+        Path checkpoints = var.resolve("flink-checkpoints");
+        deleteTree(checkpoints);
+        LocalFlinkCluster flink = LocalFlinkCluster.start("18081-18199", 8, checkpoints);
         Progress.say("Flink MiniCluster %s", flink.restAddress());
         return new BenchStack(runId, database, clickHouse, admin, sql, kafka, flink);
     }

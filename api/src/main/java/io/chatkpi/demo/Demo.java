@@ -195,7 +195,7 @@ public final class Demo implements AutoCloseable {
         push("Kafka address file " + IngestCli.LOCAL_STACK_BOOTSTRAP_FILE, () -> Files.deleteIfExists(bootstrapFile));
 
         say("starting Flink (MiniCluster) and the jobs ...");
-        LocalFlinkCluster flink = LocalFlinkCluster.start(s.flinkPorts(), 4);
+        LocalFlinkCluster flink = LocalFlinkCluster.start(s.flinkPorts(), 4, var.resolve("flink-checkpoints"));
         push("Flink jobs and MiniCluster", flink);
         ClickHouseSinkOptions sink = ClickHouseSinkOptions.of(clickHouse.url(), s.database());
         RuntimeOptions runtime = RuntimeOptions.defaults().withParallelism(1);

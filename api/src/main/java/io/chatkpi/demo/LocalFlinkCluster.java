@@ -1,6 +1,7 @@
 package io.chatkpi.demo;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -25,18 +27,33 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 public final class LocalFlinkCluster implements AutoCloseable {
 
     private final MiniCluster cluster;
+    private final Configuration jobConfig;
     private final Map<JobID, String> jobs = new LinkedHashMap<>();
 
-    private LocalFlinkCluster(MiniCluster cluster) {
+    private LocalFlinkCluster(MiniCluster cluster, Configuration jobConfig) {
         this.cluster = cluster;
+        this.jobConfig = jobConfig;
+    }
+
+    /** As {@link #start(String, int, Path)} with Flink's default checkpoint storage (the JobManager's memory). */
+    public static LocalFlinkCluster start(String restPorts, int slots) throws Exception {
+        return start(restPorts, slots, null);
     }
 
     /**
      * @param restPorts a port or range for the REST API, e.g. {@code "8081-8099"} (the first free one is taken)
      * @param slots     task slots: one per parallel pipeline of every job
+     * @param checkpointDir where checkpoints are written, or null for the JobManager's memory, which refuses a
+     *                  job's state once it exceeds 5 MiB (the KPI job's session state does within minutes of traffic)
      */
-    public static LocalFlinkCluster start(String restPorts, int slots) throws Exception {
-        Configuration conf = new Configuration();
+    public static LocalFlinkCluster start(String restPorts, int slots, Path checkpointDir) throws Exception {
+        Configuration jobConfig = new Configuration();
+        if (checkpointDir != null) {
+            jobConfig.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            jobConfig.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                    checkpointDir.toAbsolutePath().normalize().toUri().toString());
+        }
+        Configuration conf = new Configuration(jobConfig);
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, restPorts);
@@ -47,7 +64,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 .setNumSlotsPerTaskManager(slots)
                 .build());
         cluster.start();
-        return new LocalFlinkCluster(cluster);
+        return new LocalFlinkCluster(cluster, jobConfig);
     }
 
     public URI restAddress() throws Exception {
@@ -56,7 +73,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
     /** Builds a job's graph with {@code graph} and submits it; returns once the cluster accepted it. */
     public JobID submit(String jobName, Consumer<StreamExecutionEnvironment> graph) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfig);
         graph.accept(env);
         StreamGraph streamGraph = env.getStreamGraph();
         streamGraph.setJobName(jobName);
