@@ -330,7 +330,7 @@ class DashboardBrowserTest {
         assertThat(rows).hasSize(reps.size());
         for (JsonNode rep : reps) {
             WebElement row = driver.findElement(By.cssSelector("tr[data-rep='" + rep.get("repId").asText() + "']"));
-            assertThat(cell(row, "sessions")).isEqualTo(fmtInt(rep.get("kpis").get("sessionsAnswered").asLong()));
+            assertThat(cell(row, "sessions")).isEqualTo(fmtInt(rep.get("kpis").get("sessionsJoined").asLong()));
             assertThat(cell(row, "inactive")).isEqualTo(fmtInt(rep.get("kpis").get("sessionsInactive").asLong()));
         }
         // default: most sessions first
