@@ -569,7 +569,7 @@ function changeClass(ch) {
 
 const REP_COLUMNS = [
   ['repId', 'Rep', r => r.repId, x => x, 'text'],
-  ['sessions', 'Sessions', r => r.kpis.sessionsAnswered, fmtInt],
+  ['sessions', 'Sessions joined', r => r.kpis.sessionsJoined, fmtInt],
   ['handle', 'Avg handle', r => r.kpis.handleMs.avg, fmtMs],
   ['acw', 'Avg ACW', r => r.kpis.acwMs.avg, fmtMs],
   ['firstResponse', 'Avg first response', r => r.kpis.firstResponseMs.avg, fmtMs],

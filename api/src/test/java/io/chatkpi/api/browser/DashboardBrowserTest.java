@@ -289,6 +289,9 @@ class DashboardBrowserTest {
         // the previous day has data: a change is shown
         assertThat(tile("started").findElement(By.cssSelector(".change")).getText()).contains("vs previous");
         screenshot("kpis");
+        scrollTo("[data-chart='wait']");
+        screenshot("kpis-charts");
+        scrollTo("body");
 
         new Select(driver.findElement(By.name("queueId"))).selectByValue("billing");
         wait.until(ExpectedConditions.urlContains("queueId=billing"));
@@ -330,7 +333,7 @@ class DashboardBrowserTest {
         assertThat(rows).hasSize(reps.size());
         for (JsonNode rep : reps) {
             WebElement row = driver.findElement(By.cssSelector("tr[data-rep='" + rep.get("repId").asText() + "']"));
-            assertThat(cell(row, "sessions")).isEqualTo(fmtInt(rep.get("kpis").get("sessionsAnswered").asLong()));
+            assertThat(cell(row, "sessions")).isEqualTo(fmtInt(rep.get("kpis").get("sessionsJoined").asLong()));
             assertThat(cell(row, "inactive")).isEqualTo(fmtInt(rep.get("kpis").get("sessionsInactive").asLong()));
         }
         // default: most sessions first
@@ -412,6 +415,10 @@ class DashboardBrowserTest {
                 Number overflow = (Number) js("return document.documentElement.scrollWidth - window.innerWidth");
                 assertThat(overflow.intValue()).as(view + " overflows the phone width").isLessThanOrEqualTo(0);
                 screenshot(view + "-phone");
+                if (view.equals("kpis")) {
+                    scrollTo("[data-chart='ewt']");
+                    screenshot("kpis-charts-phone");
+                }
             }
         } finally {
             driver.manage().window().setSize(DESKTOP);
@@ -550,6 +557,11 @@ class DashboardBrowserTest {
         List<String> out = new ArrayList<>();
         page.get("sessions").forEach(s -> out.add(s.get("sessionId").asText()));
         return out;
+    }
+
+    void scrollTo(String css) {
+        ((JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()",
+                driver.findElement(By.cssSelector(css)));
     }
 
     Object js(String script) {
