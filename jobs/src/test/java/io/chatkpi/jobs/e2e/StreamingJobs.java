@@ -58,10 +58,14 @@ final class StreamingJobs implements AutoCloseable {
             return name + "-session-events";
         }
 
+        String ewtTopic() {
+            return name + "-queue-ewt";
+        }
+
         void createTopics() {
             kafka.createTopic(topic(), partitions, false);
             kafka.createTopic(name + "-dlq", 1, false);
-            kafka.createTopic(name + "-queue-ewt", 1, true);
+            kafka.createTopic(ewtTopic(), 1, true);
         }
 
         ClickHouseSinkOptions clickhouse() {
@@ -78,7 +82,7 @@ final class StreamingJobs implements AutoCloseable {
 
         KpiJob.Options kpis() {
             return KpiJob.Options.of(kafka.bootstrapServers(), clickhouse())
-                    .withTopics(topic(), name + "-queue-ewt")
+                    .withTopics(topic(), ewtTopic())
                     .withGroupId(name + "-kpis")
                     .withStartingOffsets(StartingOffsets.EARLIEST)
                     .withIdleness(idleness)

@@ -15,7 +15,21 @@ import io.chatkpi.jobs.kpi.SessionKpiFunction;
 import io.chatkpi.testing.ClickHouseExtension;
 import io.chatkpi.testing.ClickHouseTestDatabase;
 import io.chatkpi.testing.KafkaExtension;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatkpi.ingest.ewt.EwtFigures;
+import io.chatkpi.ingest.ewt.EwtSnapshot;
+import io.chatkpi.ingest.ewt.EwtSnapshotJson;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -33,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * producer into a 4-partition Kafka topic, the landing and KPI jobs as deployed (unbounded Kafka sources,
  * checkpointing) on a MiniCluster, ClickHouse. Every table the jobs write ends up holding exactly the rows the
  * replay of the same lines gives: sessions, kpi_facts (the rollups' facts), queue_ewt, ewt_accuracy,
- * session_events and rejected_events.
+ * session_events and rejected_events; the compacted queue-ewt topic carries the same EWT changes as queue_ewt.
  */
 @ExtendWith({KafkaExtension.class, ClickHouseExtension.class})
 class StreamingPipelineE2eTest {
@@ -48,6 +62,7 @@ class StreamingPipelineE2eTest {
             .build());
 
     private static final int PARTITIONS = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void clickHouseHoldsWhatTheReplayOfTheSameEventsGives(KafkaBroker kafka, ClickHouseTestDatabase db,
@@ -78,6 +93,7 @@ class StreamingPipelineE2eTest {
             assertThat(counterSum(kpiJob, SessionKpiFunction.DUPLICATE_EVENTS_METRIC)).isEqualTo(traffic.duplicates());
             assertThat(counterSum(kpiJob, SessionKpiFunction.LATE_EVENTS_METRIC)).isZero();
 
+            ewtTopicCarriesEveryChange(jobs, kafka, setup, expected);
             lateEventRewritesItsSessionAndIsCounted(kafka, setup, traffic, ch, kpiJob, expected);
         }
     }
@@ -110,6 +126,49 @@ class StreamingPipelineE2eTest {
         assertThat(TableRows.read(ch).rows(TableRows.Table.QUEUE_EWT))
                 .as("EWT history is not rewritten by a late event")
                 .isEqualTo(before.rows(TableRows.Table.QUEUE_EWT));
+    }
+
+    /**
+     * The compacted {@code queue-ewt} topic the API serves from got the same EWT changes as {@code queue_ewt}, each
+     * keyed by its queue and carrying the samples in force.
+     */
+    private static void ewtTopicCarriesEveryChange(StreamingJobs jobs, KafkaBroker kafka, StreamingJobs.Setup setup,
+            TableRows expected) throws Exception {
+        List<String> wanted = new ArrayList<>();
+        for (String row : expected.rows(TableRows.Table.QUEUE_EWT)) {
+            JsonNode n = JSON.readTree(row);
+            wanted.add(String.join("|", n.get("queueId").asText(), n.get("asOfMs").asText(),
+                    n.get("estimatedWaitMs").asText(), n.get("meanWaitMs").asText(), n.get("p50WaitMs").asText(),
+                    n.get("p90WaitMs").asText(), n.get("sampleSize").asText()));
+        }
+        Collections.sort(wanted);
+        List<String> found = new ArrayList<>();
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, setup.name() + "-ewt-reader");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(setup.ewtTopic()));
+            jobs.await("the EWT changes on " + setup.ewtTopic(), () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    EwtSnapshot s = EwtSnapshotJson.decode(new String(r.value(), StandardCharsets.UTF_8));
+                    assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(s.queueId());
+                    assertThat(s.samples()).hasSize(s.figures().sampleSize());
+                    EwtFigures f = s.figures();
+                    found.add(String.join("|", s.queueId(), Long.toString(s.asOfMs()), text(f.estimatedWaitMs()),
+                            text(f.meanWaitMs()), text(f.p50WaitMs()), text(f.p90WaitMs()),
+                            Integer.toString(f.sampleSize())));
+                }
+                return found.size() >= wanted.size();
+            });
+        }
+        Collections.sort(found);
+        assertThat(found).isEqualTo(wanted);
+    }
+
+    private static String text(Long v) {
+        return v == null ? "null" : v.toString();
     }
 
     /** A counter summed over the subtasks of the job's operators that register it. */
