@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ final class SimulatedTraffic {
 
     private SimulatedTraffic(List<String> lines, List<SessionEvent> events) {
         this.lines = List.copyOf(lines);
-        this.events = java.util.Collections.unmodifiableList(new ArrayList<>(events));
+        this.events = Collections.unmodifiableList(new ArrayList<>(events));
         long last = Long.MIN_VALUE;
         SessionEvent started = null;
         for (SessionEvent e : events) {

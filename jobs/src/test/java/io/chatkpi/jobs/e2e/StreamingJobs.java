@@ -5,6 +5,7 @@ import io.chatkpi.ingest.stack.ClickHouseClient;
 import io.chatkpi.ingest.stack.KafkaBroker;
 import io.chatkpi.jobs.common.RuntimeOptions;
 import io.chatkpi.jobs.kpi.KpiJob;
+import io.chatkpi.jobs.kpi.KpiWatermarks;
 import io.chatkpi.jobs.landing.RawEventsJob;
 import io.chatkpi.jobs.landing.RawEventsJob.StartingOffsets;
 import io.chatkpi.jobs.landing.RawRecord;
@@ -43,7 +44,7 @@ final class StreamingJobs implements AutoCloseable {
         static Setup of(KafkaBroker kafka, ClickHouseTestDatabase db, String name, int partitions, int parallelism) {
             return new Setup(kafka, db, name, partitions, parallelism,
                     RuntimeOptions.defaults().withCheckpointInterval(2_000).withParallelism(parallelism),
-                    io.chatkpi.jobs.kpi.KpiWatermarks.DEFAULT_IDLENESS);
+                    KpiWatermarks.DEFAULT_IDLENESS);
         }
 
         Setup withRuntime(RuntimeOptions r) {

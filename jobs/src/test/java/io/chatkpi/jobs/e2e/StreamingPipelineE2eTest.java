@@ -94,7 +94,7 @@ class StreamingPipelineE2eTest {
             assertThat(counterSum(kpiJob, SessionKpiFunction.LATE_EVENTS_METRIC)).isZero();
 
             ewtTopicCarriesEveryChange(jobs, kafka, setup, expected);
-            lateEventRewritesItsSessionAndIsCounted(kafka, setup, traffic, ch, kpiJob, expected);
+            lateEventRewritesItsSessionAndIsCounted(jobs, kafka, setup, traffic, ch, kpiJob, expected);
         }
     }
 
@@ -103,8 +103,9 @@ class StreamingPipelineE2eTest {
      * updates its session (the row is rewritten with one more event) and counts in the lateEvents metric; the EWT
      * history stays as it was.
      */
-    private void lateEventRewritesItsSessionAndIsCounted(KafkaBroker kafka, StreamingJobs.Setup setup,
-            SimulatedTraffic traffic, ClickHouseClient ch, JobID kpiJob, TableRows before) throws Exception {
+    private static void lateEventRewritesItsSessionAndIsCounted(StreamingJobs jobs, KafkaBroker kafka,
+            StreamingJobs.Setup setup, SimulatedTraffic traffic, ClickHouseClient ch, JobID kpiJob, TableRows before)
+            throws Exception {
         SessionEvent joined = traffic.events.stream()
                 .filter(e -> e != null && e.type() == EventType.REP_JOINED)
                 .reduce((a, b) -> b).orElseThrow();
@@ -119,8 +120,7 @@ class StreamingPipelineE2eTest {
             producer.sendRaw(EventCodec.encode(late), late.sessionId());
             producer.flush();
         }
-        StreamingJobs waiting = new StreamingJobs();
-        waiting.await("the late event's session row", () -> ch.queryLong("SELECT version" + where) == version + 1);
+        jobs.await("the late event's session row", () -> ch.queryLong("SELECT version" + where) == version + 1);
         assertThat(ch.queryLong("SELECT endUserMessages" + where)).isEqualTo(messages + 1);
         assertThat(counterSum(kpiJob, SessionKpiFunction.LATE_EVENTS_METRIC)).isEqualTo(1);
         assertThat(TableRows.read(ch).rows(TableRows.Table.QUEUE_EWT))
