@@ -112,6 +112,32 @@ class ApiReportsTest {
         assertThat(c.get("filters").findValuesAsText("name")).containsExactly("queueId", "repId");
     }
 
+    /** One definition of the abandonment rate: what the catalog says is what a report computes. */
+    @Test
+    void abandonmentRateIsAbandonedOverQueuedAsTheCatalogSays() {
+        JsonNode c = http.get("/api/v1/reports/catalog", TestServers.ANALYST_KEY).json();
+        JsonNode metric = null;
+        for (JsonNode m : c.get("metrics")) if (m.get("name").asText().equals("abandonmentRate")) metric = m;
+        assertThat(metric).isNotNull();
+        assertThat(metric.get("unit").asText()).isEqualTo("ratio");
+        assertThat(metric.get("description").asText()).contains("abandoned / queued");
+        var r = post("/api/v1/reports/run", definition("metrics", List.of("abandoned", "queued", "abandonmentRate"),
+                "groupBy", List.of("queueId")));
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        int checked = 0;
+        for (JsonNode row : r.json().get("rows")) {
+            String q = row.get("queueId").asText();
+            long abandoned = effective(f -> f.queueId().equals(q) && f.kind().equals("ABANDONED")).size();
+            long queued = effective(f -> f.queueId().equals(q) && f.kind().equals("QUEUED")).size();
+            if (queued == 0) continue;
+            assertThat(abandoned).as(q).isPositive();
+            assertThat(row.get("abandonmentRate").asDouble()).as(q)
+                    .isCloseTo((double) abandoned / queued, within(1e-9));
+            checked++;
+        }
+        assertThat(checked).isPositive();
+    }
+
     @Test
     void reportByQueueEqualsFiguresComputedFromTheRows() {
         var r = post("/api/v1/reports/run", definition("metrics", List.of("answered", "avgWaitMs", "serviceLevel"),
