@@ -487,7 +487,10 @@ class ApiKpiTest {
         }
     }
 
-    /** Polls until the condition holds or a generous bound (30 s, half the analyst's 60 s limit) has passed. */
+    /**
+     * Polls until the condition holds or a generous bound has passed (30 s: half the analyst's default 60 s limit,
+     * so that a query that only the profile's limit ends is still seen running).
+     */
     static <T> T pollUntil(java.util.function.Supplier<T> read, Predicate<T> done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         T value = read.get();
