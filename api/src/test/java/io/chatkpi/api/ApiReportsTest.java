@@ -65,7 +65,7 @@ class ApiReportsTest {
         data = KpiFixture.generate(FROM, TO, 1500, 11);
         data.insert(pipelineUser);
         gateway = new ClickHouseGateway(pipelineUser, Duration.ofSeconds(30));
-        analyst = new ClickHouseGateway(analystUser, Duration.ofSeconds(30));
+        analyst = new ClickHouseGateway(analystUser, Duration.ofSeconds(30), pipelineUser);
         LiveEwtStore ewt = new LiveEwtStore(clock, EwtCalculator.defaults());
         app = TestServers.start(TestServers.deps(clock, ewt, ReportingRoutes.of(gateway, analyst, ewt, clock)));
         http = new HttpCalls(app.port());
@@ -380,7 +380,7 @@ class ApiReportsTest {
 
     @Test
     void theApisOwnQueryTimeoutIs504() {
-        try (ClickHouseGateway impatient = new ClickHouseGateway(analystUser, Duration.ofMillis(300))) {
+        try (ClickHouseGateway impatient = new ClickHouseGateway(analystUser, Duration.ofMillis(300), pipelineUser)) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> impatient.analystRows("SELECT sleep(1)"))
                     .isInstanceOfSatisfying(io.chatkpi.api.http.ApiException.class,
                             e -> assertThat(e.status()).isEqualTo(504));
