@@ -101,7 +101,7 @@ public final class ApiMain {
                     config.queryTimeout());
             analyst = new ClickHouseGateway(ClickHouseClient.connect(config.clickhouseUrl(),
                     config.analystUser(), config.analystPassword(), config.clickhouseDatabase()),
-                    config.queryTimeout());
+                    config.queryTimeout(), clickhouse.client());
             List<ApiServer.Route> routes = new ArrayList<>(ReportingRoutes.of(clickhouse, analyst, store, clock));
             ClickHouseGateway readiness = clickhouse;
             Javalin app = ApiServer.create(new ApiServer.Dependencies(config, clock, store, feed, readiness::ping,

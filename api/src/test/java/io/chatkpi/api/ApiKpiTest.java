@@ -8,13 +8,16 @@ import io.chatkpi.api.KpiFixture.Accuracy;
 import io.chatkpi.api.KpiFixture.Fact;
 import io.chatkpi.api.KpiFixture.Session;
 import io.chatkpi.api.ewt.LiveEwtStore;
+import io.chatkpi.api.http.Json;
 import io.chatkpi.api.kpi.ClickHouseGateway;
 import io.chatkpi.ingest.ewt.EwtCalculator;
 import io.chatkpi.ingest.ewt.EwtFigures;
 import io.chatkpi.ingest.ewt.EwtSnapshot;
 import io.chatkpi.ingest.ewt.WaitSample;
 import io.chatkpi.ingest.stack.ClickHouseClient;
+import io.chatkpi.ingest.stack.ClickHouseServer;
 import io.chatkpi.testing.ClickHouseExtension;
+import io.chatkpi.testing.ClickHouseTestDatabase;
 import io.javalin.Javalin;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +31,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -439,5 +444,60 @@ class ApiKpiTest {
                 other.stop();
             }
         }
+    }
+
+    /**
+     * The API's own timeout (504) also stops the query on the server. The analyst's profile would let it run 60 s
+     * (ClickHouseServer.AnalystLimits.DEFAULT) and the query itself never ends (it sleeps through system.numbers,
+     * 2.6 s a block, within 18.16's 3 s a block): gone well before that means the API's KILL stopped it.
+     */
+    @Test
+    void aQueryTheApiGaveUpOnIsStoppedOnTheServer(ClickHouseTestDatabase db) throws Exception {
+        String marker = "stop_me_" + UUID.randomUUID().toString().replace("-", "");
+        // the marker built by concat(), so that this query's own text does not match it
+        String analystQueries = "SELECT query_id FROM system.processes WHERE user = '" + ClickHouseServer.ANALYST_USER
+                + "' AND position(query, concat('stop_me_', '" + marker.substring("stop_me_".length()) + "')) > 0";
+        try (ClickHouseClient analystUser = ClickHouseClient.connect(db.url(), ClickHouseServer.ANALYST_USER, "",
+                     null);
+             ClickHouseGateway impatient = new ClickHouseGateway(analystUser, Duration.ofSeconds(1), db.client())) {
+            Javalin other = TestServers.start(TestServers.deps(clock, ewt,
+                    ReportingRoutes.of(gateway, impatient, ewt, clock)));
+            try {
+                HttpCalls h = new HttpCalls(other.port());
+                String endless = "SELECT max(sleepEachRow(0.00004)) AS " + marker + " FROM system.numbers";
+                CompletableFuture<HttpCalls.Reply> reply = CompletableFuture.supplyAsync(() -> h.post("/api/v1/sql",
+                        TestServers.ANALYST_KEY, Json.MAPPER.valueToTree(Map.of("sql", endless)).toString()));
+                // it runs on the server, under the API's query id
+                List<JsonNode> seen = pollUntil(() -> db.client().queryJson(analystQueries), rows -> !rows.isEmpty());
+                assertThat(seen).as("the analyst's query never appeared in system.processes").hasSize(1);
+                String queryId = seen.get(0).get("query_id").asText();
+                assertThat(queryId).startsWith("chatkpi-api-");
+
+                var r = reply.get();
+                assertThat(r.status()).as(r.body()).isEqualTo(504);
+                assertThat(r.json().get("error").asText()).isEqualTo("TIMEOUT");
+                assertThat(r.json().get("message").asText()).contains(queryId);
+                List<JsonNode> left = pollUntil(() -> db.client().queryJson(
+                        "SELECT query_id FROM system.processes WHERE query_id = '" + queryId + "'"), List::isEmpty);
+                assertThat(left).as("query " + queryId + " still running after the 504").isEmpty();
+                assertThat(db.client().queryJson(analystQueries)).isEmpty();
+            } finally {
+                other.stop();
+            }
+        }
+    }
+
+    /**
+     * Polls until the condition holds or a generous bound has passed (30 s: half the analyst's default 60 s limit,
+     * so that a query that only the profile's limit ends is still seen running).
+     */
+    static <T> T pollUntil(java.util.function.Supplier<T> read, Predicate<T> done) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        T value = read.get();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            value = read.get();
+        }
+        return value;
     }
 }

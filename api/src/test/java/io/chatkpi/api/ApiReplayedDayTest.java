@@ -104,7 +104,7 @@ class ApiReplayedDayTest {
                 ClickHouseServer.DEFAULT_DATABASE);
         day = ReplayedDay.load(SIMULATION, dir, server.url(), ClickHouseServer.DEFAULT_DATABASE, pipelineUser);
         gateway = new ClickHouseGateway(pipelineUser, Duration.ofSeconds(30));
-        analyst = new ClickHouseGateway(analystUser, Duration.ofSeconds(30));
+        analyst = new ClickHouseGateway(analystUser, Duration.ofSeconds(30), pipelineUser);
         routes = ReportingRoutes.of(gateway, analyst, ewt, clock);
         app = TestServers.start(TestServers.deps(clock, ewt, routes));
         http = new HttpCalls(app.port());

@@ -14,6 +14,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -21,16 +22,31 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The API's way to ClickHouse: named queries from {@code sql/queries/*.sql} rendered with {@link SqlTemplate}
  * (values as escaped literals only), bounded in time, with failures turned into the API's errors: unreachable →
  * 503, too slow → 504, refused by the server → 400 for an analyst's own SQL, else a 500 (a bug of ours).
+ *
+ * <p>Every query runs under a query id of its own. When the API stops waiting (its timeout, a 504) it also stops the
+ * query on the server ({@code KILL QUERY ... ASYNC}, sql/queries/kill_query.sql), through a privileged connection:
+ * otherwise the query would keep a server thread busy until the profile's own max_execution_time, and a client
+ * retrying after 504s could pile them up.
  */
 public final class ClickHouseGateway implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseGateway.class);
+    /** A KILL that finds nothing while the query is still pending: it may not have reached the server yet. */
+    private static final int KILL_ATTEMPTS = 5;
+    private static final long KILL_RETRY_MILLIS = 200;
+
     private final ClickHouseClient client;
+    private final ClickHouseClient killer;
     private final Duration timeout;
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "clickhouse-query");
@@ -39,9 +55,19 @@ public final class ClickHouseGateway implements AutoCloseable {
     });
     private final Map<String, String> templates = new ConcurrentHashMap<>();
 
+    /** A gateway whose own connection may stop its queries (the pipeline's user). */
     public ClickHouseGateway(ClickHouseClient client, Duration timeout) {
+        this(client, timeout, client);
+    }
+
+    /**
+     * @param killer the connection that issues {@code KILL QUERY} for queries the API gave up on: a user allowed to
+     *     kill {@code client}'s queries (the pipeline's default user for the read-only analyst)
+     */
+    public ClickHouseGateway(ClickHouseClient client, Duration timeout, ClickHouseClient killer) {
         this.client = client;
         this.timeout = timeout;
+        this.killer = killer;
     }
 
     public ClickHouseClient client() {
@@ -57,14 +83,14 @@ public final class ClickHouseGateway implements AutoCloseable {
     /** All rows of a named query. */
     public List<JsonNode> rows(String queryName, Map<String, ?> values) {
         String sql = render(queryName, values);
-        return bounded(() -> client.queryJson(sql), false);
+        return bounded(queryId -> client.queryJson(sql, queryId), false);
     }
 
     /** A statement of a named query that returns nothing (e.g. an INSERT). */
     public void execute(String queryName, Map<String, ?> values) {
         String sql = render(queryName, values);
-        bounded(() -> {
-            client.execute(sql);
+        bounded(queryId -> {
+            client.execute(sql, queryId);
             return null;
         }, false);
     }
@@ -76,7 +102,7 @@ public final class ClickHouseGateway implements AutoCloseable {
     public void stream(String queryName, Map<String, ?> values, Consumer<JsonNode> row) {
         String sql = render(queryName, values);
         try {
-            client.query(sql, row);
+            client.query(sql, newQueryId(), row);
         } catch (RuntimeException e) {
             throw translate(e, false);
         }
@@ -84,25 +110,28 @@ public final class ClickHouseGateway implements AutoCloseable {
 
     /** An analyst's SELECT, as given, on this gateway's (read-only) connection; the server's refusals are 400s. */
     public List<JsonNode> analystRows(String sql) {
-        return bounded(() -> client.queryJson(sql), true);
+        return bounded(queryId -> client.queryJson(sql, queryId), true);
     }
 
     /** True when ClickHouse answers a trivial query within the timeout. */
     public boolean ping() {
         try {
-            return bounded(() -> client.queryLong("SELECT 1"), false) == 1;
+            List<JsonNode> rows = bounded(queryId -> client.queryJson("SELECT 1 AS one", queryId), false);
+            return rows.size() == 1 && longOf(rows.get(0), "one") == 1;
         } catch (RuntimeException e) {
             return false;
         }
     }
 
-    private <T> T bounded(java.util.function.Supplier<T> work, boolean userSql) {
-        CompletableFuture<T> f = CompletableFuture.supplyAsync(work, pool);
+    private <T> T bounded(Function<String, T> work, boolean userSql) {
+        String queryId = newQueryId();
+        CompletableFuture<T> f = CompletableFuture.supplyAsync(() -> work.apply(queryId), pool);
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            f.cancel(true);
-            throw ApiException.timeout("ClickHouse did not answer within " + timeout.toSeconds() + " s", e);
+            stopOnServer(queryId, f);
+            throw ApiException.timeout("ClickHouse did not answer within " + timeoutText()
+                    + "; the query (query_id " + queryId + ") is being stopped", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw translate(cause instanceof RuntimeException re ? re : new RuntimeException(cause), userSql);
@@ -110,6 +139,39 @@ public final class ClickHouseGateway implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("interrupted while waiting for ClickHouse", e);
         }
+    }
+
+    /**
+     * Asks the server to stop the query, in the background (the 504 is not delayed by it). A KILL that finds nothing
+     * while the query is still pending here is tried again: the request may not have reached the server yet.
+     */
+    private void stopOnServer(String queryId, CompletableFuture<?> pending) {
+        String kill = render("kill_query", Map.of("query_id", queryId));
+        try {
+            pool.execute(() -> {
+                try {
+                    for (int attempt = 1; attempt <= KILL_ATTEMPTS && !pending.isDone(); attempt++) {
+                        if (!killer.queryJson(kill).isEmpty()) return;
+                        Thread.sleep(KILL_RETRY_MILLIS * attempt);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.warn("could not stop query {} after the API's timeout: {}", queryId, e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("could not stop query {} after the API's timeout: the gateway is closed", queryId);
+        }
+    }
+
+    private String timeoutText() {
+        long ms = timeout.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+
+    private static String newQueryId() {
+        return "chatkpi-api-" + UUID.randomUUID();
     }
 
     /** Maps a failure to the API error it means. */

@@ -31,7 +31,7 @@ public final class ReportCatalog {
         metric("queued", "queued", "count", "times sessions entered a queue");
         metric("answered", "answered", "count", "queue waits that ended with a rep joining");
         metric("answeredWithinSl", "answeredWithinSl", "count", "queue waits within the service-level threshold");
-        metric("abandoned", "abandoned", "count", "sessions that ended while waiting");
+        metric("abandoned", "abandoned", "count", "queue waits abandoned: the session ended while waiting");
         metric("notRouted", "notRouted", "count", "sessions never routed to a queue");
         metric("casesCreated", "casesCreated", "count", "sessions that created a case");
         metric("ended", "ended", "count", "sessions ended");
@@ -52,7 +52,8 @@ public final class ReportCatalog {
             metric("count" + d[0], d[1] + ".count", "count", "number of " + d[2] + " measurements");
         }
         metric("serviceLevel", "rates.serviceLevel", "ratio", "answered within the threshold / answered");
-        metric("abandonmentRate", "rates.abandonmentRate", "ratio", "abandoned / queued");
+        metric("abandonmentRate", "rates.abandonmentRate", "ratio",
+                "queue waits abandoned / times sessions were queued (abandoned / queued), 0 to 1");
         metric("inactivityRate", "rates.inactivityRate", "ratio",
                 "sessions that went inactive / sessions a rep joined");
         metric("reactivationRate", "rates.reactivationRate", "ratio",

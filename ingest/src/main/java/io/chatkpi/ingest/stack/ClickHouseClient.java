@@ -106,8 +106,17 @@ public final class ClickHouseClient implements AutoCloseable {
 
     /** Runs a statement that returns no rows: DDL, INSERT ... SELECT, ALTER, OPTIMIZE, SYSTEM ... */
     public void execute(String sql) {
+        execute(sql, null);
+    }
+
+    /**
+     * As {@link #execute(String)}, under the given query id (null: the server picks one), so that the statement can
+     * be found in {@code system.processes} and stopped with {@code KILL QUERY}.
+     */
+    public void execute(String sql, String queryId) {
         CommandSettings settings = new CommandSettings();
         inDatabase(settings);
+        withQueryId(settings, queryId);
         try (CommandResponse ignored = await(client.execute(sql, settings), sql)) {
             // the response carries nothing we use; closing it returns the connection to the pool
         } catch (ClickHouseQueryException e) {
@@ -119,9 +128,18 @@ public final class ClickHouseClient implements AutoCloseable {
 
     /** Runs a SELECT and hands each row to {@code consumer} as it is parsed (no buffering of the whole result). */
     public void query(String sql, Consumer<JsonNode> consumer) {
+        query(sql, null, consumer);
+    }
+
+    /**
+     * As {@link #query(String, Consumer)}, under the given query id (null: the server picks one), so that the
+     * query can be found in {@code system.processes} and stopped with {@code KILL QUERY}.
+     */
+    public void query(String sql, String queryId, Consumer<JsonNode> consumer) {
         String formatted = withJsonEachRow(sql);
         QuerySettings settings = new QuerySettings();
         inDatabase(settings);
+        withQueryId(settings, queryId);
         try (QueryResponse response = await(client.query(formatted, settings), sql);
              TailKeepingInputStream in = new TailKeepingInputStream(response.getInputStream());
              JsonParser parser = JSON.getFactory().createParser(in);
@@ -148,8 +166,13 @@ public final class ClickHouseClient implements AutoCloseable {
 
     /** All rows of a SELECT as JSON objects, in the server's order. */
     public List<JsonNode> queryJson(String sql) {
+        return queryJson(sql, null);
+    }
+
+    /** As {@link #queryJson(String)}, under the given query id (null: the server picks one). */
+    public List<JsonNode> queryJson(String sql, String queryId) {
         List<JsonNode> rows = new ArrayList<>();
-        query(sql, rows::add);
+        query(sql, queryId, rows::add);
         return rows;
     }
 
@@ -193,6 +216,13 @@ public final class ClickHouseClient implements AutoCloseable {
             // current releases read either.
             settings.setDatabase(database);
             settings.serverSetting("database", database);
+        }
+    }
+
+    private static void withQueryId(QuerySettings settings, String queryId) {
+        if (queryId != null) {
+            // client-v2 sends it as the query_id URL parameter, which 18.16 reads too
+            settings.setQueryId(queryId);
         }
     }
 
