@@ -30,10 +30,13 @@ public record BenchResults(
     /**
      * Milliseconds from producing a probe's REP_JOINED to the API's EWT endpoint showing an asOf at or after it.
      *
+     * @param rate          the simulated events per second asked for (--rate)
+     * @param simulatedRate the simulated events per second while probing: a real-time simulation starts empty and
+     *                      reaches the asked rate only once sessions have run their course (about 15 minutes)
      * @param unresolved probes the EWT had not reflected 10 s + the out-of-orderness after probing stopped
      */
     public record Freshness(Double p50, Double p99, Double max, int samples, int unresolved, double rate,
-                            double probesPerSecond, long outOfOrdernessMs, int durationSeconds) {}
+                            double simulatedRate, double probesPerSecond, long outOfOrdernessMs, int durationSeconds) {}
 
     public record Api(EwtLoad ewt, KpiQueries kpi) {}
 

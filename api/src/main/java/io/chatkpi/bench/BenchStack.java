@@ -1,5 +1,6 @@
 package io.chatkpi.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.chatkpi.demo.LocalFlinkCluster;
 import io.chatkpi.ingest.stack.ClickHouseClient;
 import io.chatkpi.ingest.stack.ClickHouseServer;
@@ -22,8 +23,9 @@ import java.util.stream.Stream;
 
 /**
  * The parts every measurement runs on, all the project's own: ClickHouse (var/bench/clickhouse, or
- * CHATKPI_CLICKHOUSE_URL) with a fresh database per run, an in-JVM Kafka broker on a fresh log dir
- * (var/bench/kafka), and one Flink MiniCluster. Closed newest first; the run's database is dropped.
+ * CHATKPI_CLICKHOUSE_URL) with a fresh database per run (earlier runs' databases are dropped first), an in-JVM
+ * Kafka broker on a fresh log dir (var/bench/kafka), and one Flink MiniCluster checkpointing to
+ * var/bench/flink-checkpoints. Closed newest first.
  */
 final class BenchStack implements AutoCloseable {
 
@@ -57,6 +59,12 @@ final class BenchStack implements AutoCloseable {
         Progress.say("ClickHouse %s (pid %s)", clickHouse.url(), clickHouse.pid());
         String database = "bench_" + runId;
         ClickHouseClient admin = ClickHouseClient.connect(clickHouse.url());
+        for (JsonNode leftover : admin.queryJson(SqlTemplate.render(
+                SqlResources.load("queries/bench_leftover_databases.sql"), Map.of("current", database)))) {
+            String name = leftover.path("name").asText();
+            admin.execute("DROP DATABASE IF EXISTS " + SqlLiteral.identifier(name));
+            Progress.say("dropped %s, the database of an earlier run", name);
+        }
         Schema.migrate(admin, database);
         ClickHouseClient sql = admin.withDatabase(database);
         Path kafkaDir = var.resolve("kafka");
@@ -99,16 +107,12 @@ final class BenchStack implements AutoCloseable {
         return resource;
     }
 
+    /** Stops what the run started; its database stays until the next run starts (see bench_leftover_databases.sql). */
     @Override
     public void close() {
         while (!opened.isEmpty()) closeQuietly(opened.pop());
         closeQuietly(flink);
         closeQuietly(kafka);
-        try {
-            admin.execute("DROP DATABASE IF EXISTS " + SqlLiteral.identifier(database));
-        } catch (RuntimeException e) {
-            Progress.say("could not drop database %s: %s", database, e.getMessage());
-        }
         closeQuietly(sql);
         closeQuietly(admin);
         closeQuietly(clickHouse);

@@ -75,7 +75,9 @@ final class FreshnessBenchmark {
             }, waitMs, TimeUnit.MILLISECONDS);
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
 
-        long end = System.nanoTime() + options.durationSeconds() * 1_000_000_000L;
+        long simulatedAtStart = live.simulatedEvents();
+        long probingStart = System.nanoTime();
+        long end = probingStart + options.durationSeconds() * 1_000_000_000L;
         long nextReport = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < end) {
             Thread.sleep(200);
@@ -90,6 +92,7 @@ final class FreshnessBenchmark {
         }
         probes.shutdownNow();
         probes.awaitTermination(5, TimeUnit.SECONDS);
+        double simulatedRate = (live.simulatedEvents() - simulatedAtStart) / ((System.nanoTime() - probingStart) / 1e9);
         // probes whose wait was still running when probing stopped were never sent: only sent ones are open
         long drainUntil = System.nanoTime() + 10_000_000_000L + options.outOfOrdernessMs() * 1_000_000L;
         while (!open.isEmpty() && System.nanoTime() < drainUntil) Thread.sleep(50);
@@ -101,7 +104,7 @@ final class FreshnessBenchmark {
         }
         synchronized (samples) {
             return new BenchResults.Freshness(samples.percentileMs(50), samples.percentileMs(99), samples.maxMs(),
-                    samples.count(), open.size(), options.rate(), options.probesPerSecond(),
+                    samples.count(), open.size(), options.rate(), simulatedRate, options.probesPerSecond(),
                     options.outOfOrdernessMs(), options.durationSeconds());
         }
     }

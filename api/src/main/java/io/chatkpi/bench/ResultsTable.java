@@ -23,7 +23,7 @@ final class ResultsTable {
         }
         if (r.ewtFreshnessMs() != null) {
             BenchResults.Freshness f = r.ewtFreshnessMs();
-            String n = " (" + f.samples() + " samples)";
+            String n = String.format(" (%d samples at %,.0f events/s)", f.samples(), f.simulatedRate());
             rows.add(new Row("EWT freshness p50 ms" + n, ms(f.p50()), "", ""));
             rows.add(new Row("EWT freshness p99 ms", ms(f.p99()), "<= 1000", met(f.p99() != null && f.p99() <= 1000)));
             rows.add(new Row("EWT freshness max ms", ms(f.max()), "", ""));
