@@ -121,9 +121,11 @@ final class ApiBenchmark {
         String firstError = null;
         try (HttpConnection http = new HttpConnection("127.0.0.1", live.apiPort(), live.managerKey)) {
             byte[] request = http.request(path);
-            HttpConnection.Response warm = http.send(request); // the first query also loads the marks into caches
+            // the first request warms ClickHouse's caches and is not counted; a failure (e.g. the API's query
+            // timeout on a very large dataset) is reported, and the measured requests are tried all the same
+            HttpConnection.Response warm = http.send(request);
             if (warm.status() != 200) {
-                throw new IllegalStateException("GET " + path + " answered " + warm.status() + ": " + warm.body());
+                Progress.say("api: the KPI warm-up request answered %d: %s", warm.status(), warm.body());
             }
             long until = System.nanoTime() + options.kpiMaxSeconds() * 1_000_000_000L;
             for (int i = 0; i < options.kpiRequests() && System.nanoTime() < until; i++) {

@@ -46,7 +46,7 @@ public final class Bench {
         }
         int status = 0;
         try {
-            run(options, home);
+            status = run(options, home).failures().isEmpty() ? 0 : 1;
         } catch (Exception e) {
             System.err.println("bench: failed: " + e);
             e.printStackTrace();
@@ -66,31 +66,46 @@ public final class Bench {
         BenchResults.Freshness freshness = null;
         BenchResults.Api api = null;
         Map<String, Double> rss = new LinkedHashMap<>();
+        Map<String, String> failures = new LinkedHashMap<>();
         MachineInfo machine;
         try (BenchStack stack = BenchStack.start(home, runId)) {
             if (options.runs(Part.PIPELINE)) {
-                pipeline = new PipelineBenchmark(stack, options).run();
+                try {
+                    pipeline = new PipelineBenchmark(stack, options).run();
+                } catch (Exception e) {
+                    failed(failures, "pipeline", e);
+                    stack.flink.cancelAll();
+                }
             }
             if (options.runs(Part.FRESHNESS) || options.runs(Part.API)) {
-                double eventsPerSession = eventsPerSession();
-                LiveStack live = LiveStack.start(stack, options);
-                live.simulate(options.rate(), eventsPerSession);
-                FreshnessBenchmark probe = new FreshnessBenchmark(live, options, runId);
-                probe.awaitFirstEwt(180);
-                Progress.say("live: the API serves a live EWT");
-                if (options.runs(Part.FRESHNESS)) {
-                    freshness = probe.run();
-                    Progress.say("freshness: p50 %s ms, p99 %s ms, max %s ms over %d samples", FreshnessBenchmark.fmt(
-                            freshness.p50()), FreshnessBenchmark.fmt(freshness.p99()),
-                            FreshnessBenchmark.fmt(freshness.max()), freshness.samples());
-                }
-                if (options.runs(Part.API)) {
-                    // the API alone: traffic and jobs stop, the EWT store keeps the snapshots it holds
-                    live.stopTraffic();
-                    ApiBenchmark bench = new ApiBenchmark(stack, live, options);
-                    BenchResults.EwtLoad ewt = bench.ewtLoad();
-                    BenchResults.KpiQueries kpi = bench.kpiQueries();
-                    api = new BenchResults.Api(ewt, kpi);
+                try {
+                    double eventsPerSession = eventsPerSession();
+                    LiveStack live = LiveStack.start(stack, options);
+                    live.simulate(options.rate(), eventsPerSession);
+                    FreshnessBenchmark probe = new FreshnessBenchmark(live, options, runId);
+                    probe.awaitFirstEwt(180);
+                    Progress.say("live: the API serves a live EWT");
+                    if (options.runs(Part.FRESHNESS)) {
+                        freshness = probe.run();
+                        Progress.say("freshness: p50 %s ms, p99 %s ms, max %s ms over %d samples",
+                                FreshnessBenchmark.fmt(freshness.p50()), FreshnessBenchmark.fmt(freshness.p99()),
+                                FreshnessBenchmark.fmt(freshness.max()), freshness.samples());
+                    }
+                    if (options.runs(Part.API)) {
+                        // the API alone: traffic and jobs stop, the EWT store keeps the snapshots it holds
+                        live.stopTraffic();
+                        ApiBenchmark bench = new ApiBenchmark(stack, live, options);
+                        BenchResults.EwtLoad ewt = bench.ewtLoad();
+                        BenchResults.KpiQueries kpi = null;
+                        try {
+                            kpi = bench.kpiQueries();
+                        } catch (Exception e) {
+                            failed(failures, "api.kpi", e);
+                        }
+                        api = new BenchResults.Api(ewt, kpi);
+                    }
+                } catch (Exception e) {
+                    failed(failures, options.runs(Part.FRESHNESS) && freshness == null ? "freshness" : "api", e);
                 }
             }
             rss.put("bench JVM (Kafka broker, Flink MiniCluster, API, load generator)", PeakRss.ofThisJvm());
@@ -98,11 +113,19 @@ public final class Bench {
             machine = MachineInfo.now(stack.clickHouseVersion(), loadAtStart);
         }
         BenchResults results = new BenchResults(startedAt.toString(), optionsMap(options), machine, pipeline,
-                freshness, api, rss);
+                freshness, api, rss, failures);
         ResultsTable.print(results, System.out);
         ResultsJson.write(results, options.json());
         System.out.println("results: " + options.json());
+        failures.forEach((part, why) -> System.out.println("FAILED " + part + ": " + why));
         return results;
+    }
+
+    /** A part that fails is reported and the others still run: a long run keeps what it measured. */
+    private static void failed(Map<String, String> failures, String part, Exception e) {
+        Progress.say("%s FAILED: %s", part, e);
+        e.printStackTrace();
+        failures.put(part, e.toString());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.Map;
  * Everything one run measured; the JSON file is this record. A section is null when --only skipped it.
  *
  * @param peakRssMb peak resident set size per process, MiB
+ * @param failures  the parts that failed and why (their figures are null); empty when everything ran
  */
 public record BenchResults(
         String startedAt,
@@ -14,7 +15,8 @@ public record BenchResults(
         Pipeline pipeline,
         Freshness ewtFreshnessMs,
         Api api,
-        Map<String, Double> peakRssMb) {
+        Map<String, Double> peakRssMb,
+        Map<String, String> failures) {
 
     /**
      * @param events               events written to the topic (and landed), not counting the per-partition end markers

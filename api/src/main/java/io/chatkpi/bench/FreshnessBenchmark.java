@@ -8,8 +8,7 @@ import io.chatkpi.ingest.event.SessionEvent;
 import io.chatkpi.ingest.kafka.EventProducer;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -50,11 +49,14 @@ final class FreshnessBenchmark {
         observer.start();
 
         EventProducer producer = live.newProducer();
-        ScheduledExecutorService probes = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor probes = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "bench-freshness-probes");
             t.setDaemon(true);
             return t;
         });
+        // at the end, REP_JOINEDs still waiting are dropped, and the one being sent completes: interrupting a send
+        // (shutdownNow) loses the record and leaves its probe open forever
+        probes.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         long periodMicros = Math.max(1, Math.round(1_000_000 / options.probesPerSecond()));
         long[] sequence = {0};
         probes.scheduleAtFixedRate(() -> {
@@ -69,9 +71,10 @@ final class FreshnessBenchmark {
             long waitMs = 200 + (i * 37) % 2000;
             probes.schedule(() -> {
                 long ts = System.currentTimeMillis();
-                open.add(new Probe(ts, System.nanoTime()));
+                long sentNanos = System.nanoTime();
                 producer.send(SessionEvent.of(sessionId + "-j", sessionId, EventType.REP_JOINED, ts)
                         .withQueueId(PROBE_QUEUE).withRepId(PROBE_QUEUE + "-rep"));
+                open.add(new Probe(ts, sentNanos));
             }, waitMs, TimeUnit.MILLISECONDS);
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
 
@@ -90,7 +93,7 @@ final class FreshnessBenchmark {
                 }
             }
         }
-        probes.shutdownNow();
+        probes.shutdown();
         probes.awaitTermination(5, TimeUnit.SECONDS);
         double simulatedRate = (live.simulatedEvents() - simulatedAtStart) / ((System.nanoTime() - probingStart) / 1e9);
         // probes whose wait was still running when probing stopped were never sent: only sent ones are open

@@ -28,6 +28,7 @@ class BenchSmokeTest {
 
         BenchResults r = Bench.run(options, home);
 
+        assertThat(r.failures()).isEmpty();
         assertThat(r.pipeline().events()).isEqualTo(10_000);
         assertThat(r.pipeline().eventsPerSec()).isPositive();
         assertThat(r.pipeline().baselineEventsPerSec()).isPositive();
