@@ -112,16 +112,8 @@ class ApiReplayedDayTest {
 
     @AfterAll
     void stop() {
-        if (app != null) app.stop();
-        // clients before the server: its SIGTERM waits for open keep-alive connections
-        for (AutoCloseable c : new AutoCloseable[] {gateway, analyst, pipelineUser, analystUser, admin}) {
-            try {
-                if (c != null) c.close();
-            } catch (Exception ignored) {
-                // closing what is left
-            }
-        }
-        if (server != null) server.stop();
+        TestServers.stopAll(app, server == null ? null : server::stop, gateway, analyst, pipelineUser, analystUser,
+                admin);
     }
 
     JsonNode get(String path, String key) {

@@ -73,16 +73,8 @@ class ApiReportsTest {
 
     @AfterAll
     void stop() {
-        if (app != null) app.stop();
-        // clients before the server: its SIGTERM waits for open keep-alive connections
-        for (AutoCloseable c : new AutoCloseable[] {gateway, analyst, pipelineUser, analystUser, admin}) {
-            try {
-                if (c != null) c.close();
-            } catch (Exception ignored) {
-                // closing what is left
-            }
-        }
-        if (server != null) server.stop();
+        TestServers.stopAll(app, server == null ? null : server::stop, gateway, analyst, pipelineUser, analystUser,
+                admin);
     }
 
     HttpCalls.Reply post(String path, Object body) {

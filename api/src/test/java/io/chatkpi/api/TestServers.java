@@ -44,4 +44,20 @@ public final class TestServers {
     public static Javalin start(ApiServer.Dependencies deps) {
         return ApiServer.create(deps).start("127.0.0.1", 0);
     }
+
+    /**
+     * Stops a test class's server and closes its ClickHouse clients before the ClickHouse server (whose SIGTERM
+     * waits for open keep-alive connections); each step on its own, so one failure does not leave the rest open.
+     */
+    public static void stopAll(Javalin app, Runnable stopClickHouse, AutoCloseable... clients) {
+        if (app != null) app.stop();
+        for (AutoCloseable c : clients) {
+            try {
+                if (c != null) c.close();
+            } catch (Exception ignored) {
+                // closing what is left
+            }
+        }
+        if (stopClickHouse != null) stopClickHouse.run();
+    }
 }
