@@ -21,29 +21,7 @@ const path = require('path');
 const CLUSTER = 'chatkpi_cluster';
 const ON_CLUSTER = new RegExp(`\\s+ON\\s+CLUSTER\\s+${CLUSTER}\\b`, 'gi');
 
-function statements(sql) {
-  // as SqlResources.statements: lines starting with -- dropped; a statement ends with ; at a line end
-  const out = [];
-  let current = [];
-  for (const line of sql.split(/\r\n|\r|\n/)) {
-    if (line.trim().startsWith('--')) continue;
-    const end = /;[ \t]*$/.exec(line);
-    if (end) {
-      current.push(line.slice(0, end.index));
-      push(out, current);
-      current = [];
-    } else {
-      current.push(line);
-    }
-  }
-  push(out, current);
-  return out;
-}
-
-function push(out, lines) {
-  const s = lines.join('\n').trim();
-  if (s) out.push(s);
-}
+const { statements } = require('./statements');
 
 class CheckFailed extends Error {}
 

@@ -21,28 +21,7 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z0-9_]+(?:\([A
 const MIGRATION_NAME = /^(\d+)_([A-Za-z0-9_]+)\.sql$/;
 const DATABASE = 'chatkpi';
 
-function statements(sql) {
-  const out = [];
-  let current = [];
-  for (const line of sql.split(/\r\n|\r|\n/)) {
-    if (line.trim().startsWith('--')) continue;
-    const end = /;[ \t]*$/.exec(line);
-    if (end) {
-      current.push(line.slice(0, end.index));
-      push(out, current);
-      current = [];
-    } else {
-      current.push(line);
-    }
-  }
-  push(out, current);
-  return out;
-}
-
-function push(out, lines) {
-  const s = lines.join('\n').trim();
-  if (s) out.push(s);
-}
+const { statements } = require('./statements');
 
 function sample(type, where) {
   const t = type.replace(/ /g, '');
