@@ -97,7 +97,7 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
     private final Config config;
 
     private transient EwtCalculator calculator;
-    /** Confirmed samples in the order the exact path applied them (time order), at most maxSamples. */
+    /** Confirmed samples in time order (the order the exact path applied them), at most maxSamples. */
     private transient ListState<LiveSample> confirmed;
     /** Provisional samples not yet confirmed, by identity. */
     private transient MapState<String, LiveSample> provisional;
@@ -154,7 +154,10 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
             ctx.timerService().registerEventTimeTimer(forgetAt);
         }
         List<LiveSample> kept = confirmedSamples();
-        kept.add(LiveSample.of(wait));
+        // the exact path applies waits in time order; kept in time order here anyway, equal times in arrival order
+        int at = kept.size();
+        while (at > 0 && kept.get(at - 1).atMs() > wait.atMs()) at--;
+        kept.add(at, LiveSample.of(wait));
         if (kept.size() > config.maxSamples()) kept.remove(0);
         confirmed.update(kept);
         ctx.timerService().registerEventTimeTimer(wait.atMs() + config.windowMs());
