@@ -111,7 +111,7 @@ public final class KpiJob {
                 .connect(streams.appliedQueueWaits())
                 .keyBy(QueueSignal::queueId, QueueSignal::queueId)
                 .process(new LiveEwtFunction(streams.live()))
-                .name("live queue EWT")
+                .name("live EWT")
                 .uid(LIVE_EWT_UID);
     }
 
