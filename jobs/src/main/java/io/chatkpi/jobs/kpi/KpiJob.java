@@ -22,7 +22,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * The KPI job: session events on event time → per-session KPIs and facts (keyed by sessionId) → queue signals →
  * per-queue EWT and EWT accuracy (keyed by queueId). The graph is {@link #kpis}; {@link #build} puts Kafka in front
- * of it and ClickHouse and the compacted {@code queue-ewt} topic behind it, the replay puts a file in front and
+ * of it and ClickHouse and the compacted {@code queue-ewt} topic behind it (the topic gets the live EWT of
+ * {@link #liveEwt}, which does not wait for the watermark; {@code queue_ewt} the exact event-time one), the replay puts a file in front and
  * files or ClickHouse behind.
  */
 public final class KpiJob {
@@ -39,15 +40,23 @@ public final class KpiJob {
     public static final String EWT_SINK_UID = "queue-ewt-clickhouse-sink";
     public static final String EWT_TOPIC_SINK_UID = "queue-ewt-kafka-sink";
     public static final String ACCURACY_SINK_UID = "ewt-accuracy-clickhouse-sink";
+    public static final String LIVE_EWT_UID = "live-queue-ewt";
 
     private KpiJob() {}
 
-    /** The KPI streams of one graph. */
+    /**
+     * The KPI streams of one graph. {@code ewt} is the exact event-time EWT (ClickHouse {@code queue_ewt}, the
+     * replay's ewt.jsonl); the live EWT for the {@code queue-ewt} topic is built from {@code provisionalQueueWaits}
+     * and {@code appliedQueueWaits} by {@link #liveEwt} only where a topic is attached.
+     */
     public record KpiStreams(
             DataStream<SessionRow> sessions,
             DataStream<KpiFact> facts,
             DataStream<EwtSnapshot> ewt,
-            DataStream<EwtAccuracyRow> accuracy) {}
+            DataStream<EwtAccuracyRow> accuracy,
+            DataStream<QueueSignal> provisionalQueueWaits,
+            DataStream<QueueSignal> appliedQueueWaits,
+            LiveEwtFunction.Config live) {}
 
     /** How the KPIs are defined: service level, EWT window and size, retention. */
     public record KpiConfig(SessionKpiConfig sessions, QueueEwtFunction.Config ewt) implements java.io.Serializable {
@@ -90,7 +99,20 @@ public final class KpiJob {
                 sessions,
                 sessions.getSideOutput(SessionKpiFunction.FACTS),
                 ewt,
-                ewt.getSideOutput(QueueEwtFunction.ACCURACY));
+                ewt.getSideOutput(QueueEwtFunction.ACCURACY),
+                sessions.getSideOutput(SessionKpiFunction.LIVE_QUEUE_WAITS),
+                ewt.getSideOutput(QueueEwtFunction.APPLIED_QUEUE_WAITS),
+                LiveEwtFunction.Config.of(config.ewt(), config.sessions()));
+    }
+
+    /** The live EWT (see {@link LiveEwtFunction}): provisional queue waits at once, confirmed by the exact path. */
+    public static DataStream<EwtSnapshot> liveEwt(KpiStreams streams) {
+        return streams.provisionalQueueWaits()
+                .connect(streams.appliedQueueWaits())
+                .keyBy(QueueSignal::queueId, QueueSignal::queueId)
+                .process(new LiveEwtFunction(streams.live()))
+                .name("live EWT")
+                .uid(LIVE_EWT_UID);
     }
 
     /** Attaches the sinks, each named and with a stable uid. */
@@ -100,7 +122,7 @@ public final class KpiJob {
         streams.facts().sinkTo(facts).name("ClickHouse kpi_facts").uid(FACTS_SINK_UID);
         streams.ewt().sinkTo(ewtTable).name("ClickHouse queue_ewt").uid(EWT_SINK_UID);
         if (ewtTopic != null) {
-            streams.ewt().sinkTo(ewtTopic).name("Kafka queue-ewt").uid(EWT_TOPIC_SINK_UID);
+            liveEwt(streams).sinkTo(ewtTopic).name("Kafka queue-ewt").uid(EWT_TOPIC_SINK_UID);
         }
         streams.accuracy().sinkTo(accuracy).name("ClickHouse ewt_accuracy").uid(ACCURACY_SINK_UID);
     }

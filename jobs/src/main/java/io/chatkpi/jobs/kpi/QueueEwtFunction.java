@@ -52,6 +52,13 @@ public class QueueEwtFunction extends KeyedProcessFunction<String, QueueSignal, 
     public static final OutputTag<EwtAccuracyRow> ACCURACY =
             new OutputTag<>("ewt-accuracy", TypeInformation.of(EwtAccuracyRow.class));
 
+    /**
+     * The queue waits as this operator applied them (in the order it applied them, each once, late ones never):
+     * they confirm the provisional samples of the live EWT ({@link LiveEwtFunction}).
+     */
+    public static final OutputTag<QueueSignal> APPLIED_QUEUE_WAITS =
+            new OutputTag<>("applied-queue-waits", TypeInformation.of(QueueSignal.class));
+
     public static final String LATE_QUEUE_SIGNALS_METRIC = "lateQueueSignals";
     public static final String LATE_ACCURACY_SIGNALS_METRIC = "lateAccuracySignals";
     public static final String UNMATCHED_CLOSES_METRIC = "unmatchedSegmentCloses";
@@ -223,6 +230,7 @@ public class QueueEwtFunction extends KeyedProcessFunction<String, QueueSignal, 
                 for (QueueSignal s : signals) {
                     if (s.kind() == QueueSignal.Kind.QUEUE_WAIT) {
                         kept.add(new WaitSample(t, s.waitMs()));
+                        ctx.output(APPLIED_QUEUE_WAITS, s);
                         if (kept.size() > config.maxSamples()) kept.remove(0);
                     }
                 }

@@ -1,5 +1,6 @@
 package io.chatkpi.jobs.kpi;
 
+import io.chatkpi.ingest.event.EventType;
 import io.chatkpi.ingest.event.SessionEvent;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -47,6 +48,14 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
     public static final OutputTag<KpiFact> FACTS = new OutputTag<>("kpi-facts", TypeInformation.of(KpiFact.class));
     public static final OutputTag<QueueSignal> QUEUE_SIGNALS =
             new OutputTag<>("queue-signals", TypeInformation.of(QueueSignal.class));
+    /**
+     * Provisional queue waits for the live EWT ({@link LiveEwtFunction}): a REP_JOINED that is not late gives at
+     * once the {@link QueueSignal.Kind#QUEUE_WAIT} it ends as far as the events seen so far tell, identified by the
+     * REP_JOINED's eventId. It may be wrong (an earlier event still on its way changes it); the exact one comes later
+     * on {@link #QUEUE_SIGNALS} once the watermark passes it.
+     */
+    public static final OutputTag<QueueSignal> LIVE_QUEUE_WAITS =
+            new OutputTag<>("live-queue-waits", TypeInformation.of(QueueSignal.class));
 
     public static final String LATE_EVENTS_METRIC = "late_events";
     public static final String DUPLICATE_EVENTS_METRIC = "duplicateEvents";
@@ -114,6 +123,9 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
                 ctx.timerService().registerEventTimeTimer(at);
                 flushTimer.update(at);
             }
+            if (event.type() == EventType.REP_JOINED) {
+                emitProvisionalQueueWait(ctx.getCurrentKey(), event, ctx);
+            }
         } else {
             lateEvents.inc();
             applied.add(event);
@@ -165,6 +177,22 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
                 readyIds.add(e.eventId());
             }
             recomputeAndEmit(ctx.getCurrentKey(), readyIds, ctx, out);
+        }
+    }
+
+    /** The queue wait {@code joined} ends over the events seen so far (applied and pending), if it ends one. */
+    private void emitProvisionalQueueWait(String sessionId, SessionEvent joined, Context ctx) throws Exception {
+        List<SessionEvent> events = new ArrayList<>();
+        for (SessionEvent e : applied.get()) {
+            events.add(e);
+        }
+        for (SessionEvent e : pending.get()) {
+            events.add(e);
+        }
+        for (QueueSignal signal : SessionTimeline.compute(sessionId, events, config).signals()) {
+            if (signal.kind() == QueueSignal.Kind.QUEUE_WAIT && joined.eventId().equals(signal.eventId())) {
+                ctx.output(LIVE_QUEUE_WAITS, signal);
+            }
         }
     }
 

@@ -16,16 +16,18 @@ import io.chatkpi.testing.ClickHouseExtension;
 import io.chatkpi.testing.ClickHouseTestDatabase;
 import io.chatkpi.testing.KafkaExtension;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatkpi.ingest.ewt.EwtCalculator;
 import io.chatkpi.ingest.ewt.EwtFigures;
 import io.chatkpi.ingest.ewt.EwtSnapshot;
 import io.chatkpi.ingest.ewt.EwtSnapshotJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * producer into a 4-partition Kafka topic, the landing and KPI jobs as deployed (unbounded Kafka sources,
  * checkpointing) on a MiniCluster, ClickHouse. Every table the jobs write ends up holding exactly the rows the
  * replay of the same lines gives: sessions, kpi_facts (the rollups' facts), queue_ewt, ewt_accuracy,
- * session_events and rejected_events; the compacted queue-ewt topic carries the same EWT changes as queue_ewt.
+ * session_events and rejected_events; the compacted queue-ewt topic carries the live EWT, which settles on the
+ * exact figures of queue_ewt.
  */
 @ExtendWith({KafkaExtension.class, ClickHouseExtension.class})
 class StreamingPipelineE2eTest {
@@ -93,7 +96,7 @@ class StreamingPipelineE2eTest {
             assertThat(counterSum(kpiJob, SessionKpiFunction.DUPLICATE_EVENTS_METRIC)).isEqualTo(traffic.duplicates());
             assertThat(counterSum(kpiJob, SessionKpiFunction.LATE_EVENTS_METRIC)).isZero();
 
-            ewtTopicCarriesEveryChange(jobs, kafka, setup, expected);
+            ewtTopicCarriesTheLiveEwt(jobs, kafka, setup, expected);
             lateEventRewritesItsSessionAndIsCounted(jobs, kafka, setup, traffic, ch, kpiJob, expected);
         }
     }
@@ -129,20 +132,25 @@ class StreamingPipelineE2eTest {
     }
 
     /**
-     * The compacted {@code queue-ewt} topic the API serves from got the same EWT changes as {@code queue_ewt}, each
-     * keyed by its queue and carrying the samples in force.
+     * The compacted {@code queue-ewt} topic the API serves from carries the live EWT (provisional queue waits at
+     * once, then confirmed or withdrawn by the exact path), so it is not {@code queue_ewt} change for change. What
+     * holds: every record is keyed by its queue, its figures are the EWT of the samples it carries, its asOf never
+     * goes back within a queue; once the provisional samples are settled the live figures are the exact ones: the
+     * last snapshot of each queue that still holds samples shows the figures {@code queue_ewt} has in force at its
+     * asOf, and the last snapshot of each queue equals the last {@code queue_ewt} change of that queue.
      */
-    private static void ewtTopicCarriesEveryChange(StreamingJobs jobs, KafkaBroker kafka, StreamingJobs.Setup setup,
+    private static void ewtTopicCarriesTheLiveEwt(StreamingJobs jobs, KafkaBroker kafka, StreamingJobs.Setup setup,
             TableRows expected) throws Exception {
-        List<String> wanted = new ArrayList<>();
+        Map<String, TreeMap<Long, String>> exactByQueue = new HashMap<>();
         for (String row : expected.rows(TableRows.Table.QUEUE_EWT)) {
             JsonNode n = JSON.readTree(row);
-            wanted.add(String.join("|", n.get("queueId").asText(), n.get("asOfMs").asText(),
-                    n.get("estimatedWaitMs").asText(), n.get("meanWaitMs").asText(), n.get("p50WaitMs").asText(),
-                    n.get("p90WaitMs").asText(), n.get("sampleSize").asText()));
+            exactByQueue.computeIfAbsent(n.get("queueId").asText(), q -> new TreeMap<>()).put(n.get("asOfMs").asLong(),
+                    String.join("|", n.get("estimatedWaitMs").asText(), n.get("meanWaitMs").asText(),
+                            n.get("p50WaitMs").asText(), n.get("p90WaitMs").asText(), n.get("sampleSize").asText()));
         }
-        Collections.sort(wanted);
-        List<String> found = new ArrayList<>();
+        EwtCalculator calculator = EwtCalculator.defaults();
+        Map<String, EwtSnapshot> last = new HashMap<>();
+        Map<String, EwtSnapshot> lastWithSamples = new HashMap<>();
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, setup.name() + "-ewt-reader");
@@ -150,21 +158,32 @@ class StreamingPipelineE2eTest {
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(setup.ewtTopic()));
-            jobs.await("the EWT changes on " + setup.ewtTopic(), () -> {
+            jobs.await("the live EWT on " + setup.ewtTopic() + " settled on the exact EWT", () -> {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     EwtSnapshot s = EwtSnapshotJson.decode(new String(r.value(), StandardCharsets.UTF_8));
                     assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(s.queueId());
-                    assertThat(s.samples()).hasSize(s.figures().sampleSize());
-                    EwtFigures f = s.figures();
-                    found.add(String.join("|", s.queueId(), Long.toString(s.asOfMs()), text(f.estimatedWaitMs()),
-                            text(f.meanWaitMs()), text(f.p50WaitMs()), text(f.p90WaitMs()),
-                            Integer.toString(f.sampleSize())));
+                    assertThat(s.figures()).isEqualTo(calculator.figures(s.samples()));
+                    EwtSnapshot before = last.put(s.queueId(), s);
+                    if (before != null) assertThat(s.asOfMs()).isGreaterThanOrEqualTo(before.asOfMs());
+                    if (!s.samples().isEmpty()) lastWithSamples.put(s.queueId(), s);
                 }
-                return found.size() >= wanted.size();
+                return last.keySet().equals(exactByQueue.keySet()) && exactByQueue.entrySet().stream().allMatch(
+                        e -> figures(last.get(e.getKey())).equals(e.getValue().lastEntry().getValue()));
             });
         }
-        Collections.sort(found);
-        assertThat(found).isEqualTo(wanted);
+        for (Map.Entry<String, TreeMap<Long, String>> e : exactByQueue.entrySet()) {
+            EwtSnapshot settled = lastWithSamples.get(e.getKey());
+            assertThat(settled).as("a live snapshot with samples for %s", e.getKey()).isNotNull();
+            assertThat(figures(settled)).as("the live EWT of %s once settled", e.getKey())
+                    .isEqualTo(e.getValue().floorEntry(settled.asOfMs()).getValue());
+            assertThat(last.get(e.getKey()).asOfMs()).isGreaterThanOrEqualTo(e.getValue().lastKey());
+        }
+    }
+
+    private static String figures(EwtSnapshot s) {
+        EwtFigures f = s.figures();
+        return String.join("|", text(f.estimatedWaitMs()), text(f.meanWaitMs()), text(f.p50WaitMs()),
+                text(f.p90WaitMs()), Integer.toString(f.sampleSize()));
     }
 
     private static String text(Long v) {

@@ -27,6 +27,7 @@ class QueueEwtTypesTest {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(EwtSnapshot.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(EwtAccuracyRow.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(QueueEwtFunction.OpenPrediction.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(LiveEwtFunction.LiveSample.class);
         assertThat(QueueEwtFunction.ACCURACY.getTypeInfo()).isInstanceOf(PojoTypeInfo.class);
     }
 

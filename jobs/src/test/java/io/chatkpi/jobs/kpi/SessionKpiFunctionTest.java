@@ -157,6 +157,44 @@ class SessionKpiFunctionTest {
     }
 
     @Test
+    void aRepJoinedGivesTheQueueWaitItEndsAtOnceOnTheLiveSideOutput() throws Exception {
+        send(s.started("a", 0), s.queued("b", 1_000, "sales"), s.joined("c", 31_000, "r"));
+
+        QueueSignal wait = QueueSignal.queueWait("sales", "s1", T0 + 31_000, T0 + 1_000, "c");
+        assertThat(rows()).as("nothing passed the watermark yet").isEmpty();
+        assertThat(side(SessionKpiFunction.QUEUE_SIGNALS)).isEmpty();
+        assertThat(side(SessionKpiFunction.LIVE_QUEUE_WAITS)).containsExactly(wait);
+
+        watermark(40_000);
+        assertThat(side(SessionKpiFunction.QUEUE_SIGNALS))
+                .filteredOn(q -> q.kind() == QueueSignal.Kind.QUEUE_WAIT)
+                .as("the exact signal, same identity").containsExactly(wait);
+        assertThat(side(SessionKpiFunction.LIVE_QUEUE_WAITS)).hasSize(1);
+    }
+
+    @Test
+    void noProvisionalQueueWaitForAJoinThatEndsNoWaitYetOrIsRepeatedOrLate() throws Exception {
+        // the REP_JOINED overtook its QUEUED (within the bound): as far as is known, it ends no wait
+        send(s.started("a", 0), s.joined("c", 31_000, "r"));
+        assertThat(side(SessionKpiFunction.LIVE_QUEUE_WAITS)).isEmpty();
+        send(s.queued("b", 1_000, "sales"));
+        watermark(40_000);
+        assertThat(side(SessionKpiFunction.QUEUE_SIGNALS)).extracting(QueueSignal::kind)
+                .contains(QueueSignal.Kind.QUEUE_WAIT);
+
+        SessionEventFixtures other = new SessionEventFixtures("s2");
+        send(other.queued("x", 41_000, "sales"), other.joined("y", 45_000, "r"));
+        send(other.joined("y", 45_000, "r"));
+        assertThat(side(SessionKpiFunction.LIVE_QUEUE_WAITS)).as("a repeated REP_JOINED counts once")
+                .extracting(QueueSignal::eventId).containsExactly("y");
+
+        SessionEventFixtures late = new SessionEventFixtures("s3");
+        send(late.queued("p", 10_000, "sales"), late.joined("q", 20_000, "r"));
+        assertThat(side(SessionKpiFunction.LIVE_QUEUE_WAITS)).as("late: it rewrites no EWT, live or exact")
+                .extracting(QueueSignal::eventId).containsExactly("y");
+    }
+
+    @Test
     void duplicatesCountOnce() throws Exception {
         send(s.started("a", 0), s.queued("b", 1_000, "q"), s.queued("b", 1_000, "q"), s.joined("c", 5_000, "r"));
         watermark(10_000);
