@@ -71,7 +71,6 @@ public final class KpiJob {
             return new KpiConfig(
                     new SessionKpiConfig(
                             config.getLong("service-level-ms", sessionDefaults.serviceLevelThresholdMs()),
-                            sessionDefaults.timerGranularityMs(),
                             sessionDefaults.retentionMs()),
                     new QueueEwtFunction.Config(
                             config.getLong("ewt-window-ms", ewtDefaults.windowMs()),
@@ -102,7 +101,7 @@ public final class KpiJob {
                 ewt.getSideOutput(QueueEwtFunction.ACCURACY),
                 sessions.getSideOutput(SessionKpiFunction.LIVE_QUEUE_WAITS),
                 ewt.getSideOutput(QueueEwtFunction.APPLIED_QUEUE_WAITS),
-                LiveEwtFunction.Config.of(config.ewt(), config.sessions()));
+                LiveEwtFunction.Config.of(config.ewt()));
     }
 
     /** The live EWT (see {@link LiveEwtFunction}): provisional queue waits at once, confirmed by the exact path. */

@@ -60,7 +60,9 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
      * @param windowMs        how long a queue wait counts for the EWT (as the exact path)
      * @param maxSamples      at most this many of the newest queue waits count (as the exact path)
      * @param confirmWithinMs the exact path has applied (or dropped) a queue wait at t once the watermark reaches
-     *                        t + this: the session operator's flush timer granularity
+     *                        t + this. 0 by default: the session and queue operators flush at an event's own time
+     *                        and emit before they forward the watermark that passes it, so the confirmation of a
+     *                        wait at t is in before this operator's watermark reaches t
      */
     public record Config(long windowMs, int maxSamples, long confirmWithinMs) implements Serializable {
         public Config {
@@ -71,12 +73,12 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
             }
         }
 
-        public static Config of(QueueEwtFunction.Config ewt, SessionKpiConfig sessions) {
-            return new Config(ewt.windowMs(), ewt.maxSamples(), sessions.timerGranularityMs());
+        public static Config of(QueueEwtFunction.Config ewt) {
+            return new Config(ewt.windowMs(), ewt.maxSamples(), 0);
         }
 
         public static Config defaults() {
-            return of(QueueEwtFunction.Config.defaults(), SessionKpiConfig.defaults());
+            return of(QueueEwtFunction.Config.defaults());
         }
     }
 

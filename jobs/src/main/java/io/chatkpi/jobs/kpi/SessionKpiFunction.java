@@ -28,9 +28,12 @@ import java.util.Set;
  * Per-session KPIs, keyed by sessionId, exact on event time.
  *
  * <p>An event newer than the watermark waits in state until the watermark passes it, so a session's events are
- * applied in timestamp order whatever order they arrived in within the out-of-orderness bound. Flush timers are
- * coalesced: rounded up to {@link SessionKpiConfig#timerGranularityMs()} and only the earliest pending one is
- * registered. An event at or behind the watermark (late) is applied at once: it rewrites the row and the facts,
+ * applied in timestamp order whatever order they arrived in within the out-of-orderness bound. Only the earliest
+ * pending event's flush timer is registered (events that become ready together share one flush). The timer is at the
+ * event's own time, never later: Flink forwards a watermark only after the timers it passes have fired, so every
+ * queue signal leaves this operator before a watermark past its time does, and the queue operator never sees its
+ * own input as late. (A timer rounded up to coalesce more would let a watermark between the event and the timer
+ * through first, and the queue operator would drop the signal as late.) An event at or behind the watermark (late) is applied at once: it rewrites the row and the facts,
  * counts in {@code late_events}, and emits no {@link QueueSignal} (EWT history is not rewritten). A repeated
  * eventId counts once ({@code duplicateEvents}).
  *
@@ -114,7 +117,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
 
         if (event.ts() > ctx.timerService().currentWatermark()) {
             pending.add(event);
-            long at = config.flushTimerFor(event.ts());
+            long at = event.ts();
             Long registered = flushTimer.value();
             if (registered == null || at < registered) {
                 if (registered != null && !registered.equals(cleanupTimer.value())) {
@@ -166,7 +169,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             flushTimer.clear();
         } else {
             long earliest = waiting.stream().mapToLong(SessionEvent::ts).min().getAsLong();
-            long at = config.flushTimerFor(earliest);
+            long at = earliest;
             ctx.timerService().registerEventTimeTimer(at);
             flushTimer.update(at);
         }

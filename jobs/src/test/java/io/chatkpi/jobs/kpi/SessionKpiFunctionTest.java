@@ -107,7 +107,7 @@ class SessionKpiFunctionTest {
         send(s.started("a", 0), s.queued("b", 1_010, "sales"), s.joined("c", 1_050, "r"));
 
         assertThat(harness.getOutput()).isEmpty();
-        // cleanup timer + one flush timer at the earliest pending event, rounded up to 100 ms
+        // cleanup timer + one flush timer, at the earliest pending event's own time
         assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
         watermark(1_000);
@@ -115,16 +115,33 @@ class SessionKpiFunctionTest {
         assertThat(lastRow()).extracting(SessionRow::status, SessionRow::version).containsExactly(Status.STARTED, 1L);
         assertThat(side(SessionKpiFunction.QUEUE_SIGNALS)).isEmpty();
 
-        watermark(1_099);
-        assertThat(rows()).hasSize(1); // flush timer for 1 010 and 1 050 is at 1 100
-        watermark(1_100);
-        assertThat(rows()).hasSize(2);
+        watermark(1_049);
+        assertThat(rows()).hasSize(2); // the QUEUED at 1 010 is ready; the REP_JOINED at 1 050 waits
+        assertThat(lastRow().status()).isEqualTo(Status.WAITING);
+        watermark(1_050);
+        assertThat(rows()).hasSize(3);
         assertThat(lastRow()).extracting(SessionRow::status, SessionRow::waitMs, SessionRow::version)
                 .containsExactly(Status.ACTIVE, 40L, 3L);
         assertThat(side(SessionKpiFunction.QUEUE_SIGNALS)).extracting(QueueSignal::kind).containsExactly(
                 QueueSignal.Kind.ENTERED, QueueSignal.Kind.QUEUE_WAIT, QueueSignal.Kind.SEGMENT_CLOSED);
         assertThat(harness.numEventTimeTimers()).isEqualTo(1); // only the cleanup timer remains
         assertThat(function.lateEventCount()).isZero();
+    }
+
+    /**
+     * The queue operator drops a signal at or behind its watermark as late; it must never get one: every signal at t
+     * is out before this operator forwards a watermark >= t (here 1 070, between the join and the next 100 ms).
+     */
+    @Test
+    void everySignalIsOutBeforeTheWatermarkThatPassesIt() throws Exception {
+        send(s.started("a", 0), s.queued("b", 1_010, "sales"), s.joined("c", 1_050, "r"));
+        watermark(1_070);
+        assertThat(side(SessionKpiFunction.QUEUE_SIGNALS))
+                .extracting(QueueSignal::kind, QueueSignal::atMs)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(QueueSignal.Kind.ENTERED, T0 + 1_010),
+                        org.assertj.core.groups.Tuple.tuple(QueueSignal.Kind.QUEUE_WAIT, T0 + 1_050),
+                        org.assertj.core.groups.Tuple.tuple(QueueSignal.Kind.SEGMENT_CLOSED, T0 + 1_050));
     }
 
     @Test
@@ -305,7 +322,7 @@ class SessionKpiFunctionTest {
 
     @Test
     void stateIsClearedAfterRetentionAndARedeliveryStartsAfresh() throws Exception {
-        SessionKpiConfig shortRetention = new SessionKpiConfig(60_000, 100, 3_600_000);
+        SessionKpiConfig shortRetention = new SessionKpiConfig(60_000, 3_600_000);
         harness.close();
         harness = harness(shortRetention);
         send(s.started("a", 0), s.queued("b", 1_000, "q"), s.joined("c", 2_000, "r"));
