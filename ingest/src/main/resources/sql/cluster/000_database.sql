@@ -1,7 +1,7 @@
 -- chatkpi on a ClickHouse cluster: the variant of sql/schema/ for a cluster named chatkpi_cluster (remote_servers)
 -- with ZooKeeper or ClickHouse Keeper, and the macros {shard} and {replica} set on every server. Not applied by the
 -- migrator (Schema.migrate): run these files in order with clickhouse-client on any one server; ON CLUSTER runs each
--- statement on every server. See docs/readme/production.md.
+-- statement on every server. See README.md ("Production").
 --
 -- Layout: every table of the single-node schema exists twice per server:
 --   <name>_local  ReplicatedReplacingMergeTree, the shard's data, copied to each replica of the shard;

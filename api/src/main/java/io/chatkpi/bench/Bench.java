@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * {@code ./chatkpi bench}: measures on this machine, with the project's own parts, the pipeline's throughput against
  * a plain consumer of the same topic, the EWT's freshness end to end, the API under load, and the peak memory of
- * each process; prints a table and writes the results as JSON. See docs/readme/performance.md.
+ * each process; prints a table and writes the results as JSON. See README.md ("Performance").
  */
 public final class Bench {
 

@@ -105,7 +105,7 @@ final class ReplayedDay {
     }
 
     /**
-     * The individual waits, handle times and replies, by the definitions of docs/readme/session-kpis.md, for the
+     * The individual waits, handle times and replies, by the definitions of README.md ("Per-session KPIs"), for the
      * journeys the simulator produces. Assumptions about those journeys are asserted, so a simulator that starts
      * producing others (transfers, re-routes while waiting) fails here rather than silently skewing the figures.
      */

@@ -44,7 +44,7 @@ import java.util.Set;
  *
  * <p>State is dropped once the watermark passes the session's latest event by the retention (one cleanup timer,
  * re-armed when it fires early). A redelivery after that starts from nothing: it is late, emits a row and facts
- * of version 1, which the stored higher versions win over in ClickHouse (see docs/readme/session-kpis.md).
+ * of version 1, which the stored higher versions win over in ClickHouse (see README.md, "Per-session KPIs").
  */
 public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEvent, SessionRow> {
 

@@ -3,7 +3,7 @@ package io.chatkpi.jobs.kpi;
 /**
  * One row of the {@code sessions} table: the session's KPIs as known so far; the highest {@code version} wins.
  * Field names and types follow the columns; the sink derives the {@code startedAt}/{@code endedAt} DateTime
- * columns from {@code startedAtMs}/{@code endedAtMs} and writes booleans as 0/1. Definitions: docs/readme/session-kpis.md.
+ * columns from {@code startedAtMs}/{@code endedAtMs} and writes booleans as 0/1. Definitions: README.md ("Per-session KPIs").
  *
  * @param queueId              the queue named by the latest QUEUED or REP_JOINED that names one
  * @param repId                the last rep who joined

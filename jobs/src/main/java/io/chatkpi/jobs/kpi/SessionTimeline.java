@@ -18,7 +18,7 @@ import java.util.Set;
  * A session's KPIs as a pure function of its events: the row, every fact and every queue signal, computed by
  * walking the events in canonical order. The operator recomputes this on every change (sessions have tens of
  * events), which makes late and out-of-order events exact by construction: the result depends only on the set of
- * events, never on their arrival order. Definitions: docs/readme/session-kpis.md.
+ * events, never on their arrival order. Definitions: README.md ("Per-session KPIs").
  */
 public final class SessionTimeline {
 
