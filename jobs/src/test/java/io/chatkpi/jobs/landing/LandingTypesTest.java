@@ -34,7 +34,7 @@ class LandingTypesTest {
         assertThat(o.clickhouse().batchIntervalMs()).isEqualTo(1000);
         assertThat(o.groupId()).isEqualTo("g");
         assertThat(o.startingOffsets()).isEqualTo(RawEventsJob.StartingOffsets.LATEST);
-        assertThat(o.runtime().checkpointIntervalMs()).isEqualTo(10_000);
+        assertThat(o.runtime().checkpointIntervalMs()).isEqualTo(60_000);
         assertThat(config.unknownArguments()).isEmpty();
     }
 
