@@ -132,10 +132,10 @@ public final class RawEventsJob {
               --clickhouse-database DB     (default chatkpi)
               --clickhouse-user U          (default default)
               --clickhouse-password P      (default empty)
-              --batch-size N               rows per ClickHouse insert at most (default 5000)
+              --batch-size N               rows per ClickHouse insert at most (default 50000)
               --batch-interval-ms MS       flush a partial batch after MS (default 1000)
               --sink-max-retries N         re-sends of a failed batch (default 3)
-              --checkpoint-interval-ms MS  (default 10000)
+              --checkpoint-interval-ms MS  (default 60000)
               --restart-attempts N         fixed-delay restarts (default 10)
               --restart-delay-ms MS        (default 5000)
               --parallelism N              (default: the cluster's)""";

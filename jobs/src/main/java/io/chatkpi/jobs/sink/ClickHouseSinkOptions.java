@@ -23,7 +23,7 @@ public record ClickHouseSinkOptions(
 
     public static final String DEFAULT_URL = "jdbc:clickhouse://127.0.0.1:8123";
     public static final String DEFAULT_DATABASE = "chatkpi";
-    public static final int DEFAULT_BATCH_SIZE = 5000;
+    public static final int DEFAULT_BATCH_SIZE = 50_000;
     public static final long DEFAULT_BATCH_INTERVAL_MS = 1000;
     public static final int DEFAULT_MAX_RETRIES = 3;
 

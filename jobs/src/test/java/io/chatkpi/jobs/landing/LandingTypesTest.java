@@ -34,7 +34,7 @@ class LandingTypesTest {
         assertThat(o.clickhouse().batchIntervalMs()).isEqualTo(1000);
         assertThat(o.groupId()).isEqualTo("g");
         assertThat(o.startingOffsets()).isEqualTo(RawEventsJob.StartingOffsets.LATEST);
-        assertThat(o.runtime().checkpointIntervalMs()).isEqualTo(10_000);
+        assertThat(o.runtime().checkpointIntervalMs()).isEqualTo(60_000);
         assertThat(config.unknownArguments()).isEmpty();
     }
 
@@ -44,7 +44,7 @@ class LandingTypesTest {
                 org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
         io.chatkpi.jobs.common.RuntimeOptions.from(JobConfig.fromArgs(
                 new String[] {"--restart-attempts", "4", "--restart-delay-ms", "1500"}, Map.of())).applyTo(env);
-        assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000);
+        assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(60_000);
         org.apache.flink.configuration.Configuration c = (org.apache.flink.configuration.Configuration) env.getConfiguration();
         assertThat(c.get(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("fixed-delay");
         assertThat(c.get(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(4);
