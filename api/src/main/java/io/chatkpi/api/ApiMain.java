@@ -121,7 +121,7 @@ public final class ApiMain {
         System.err.println("usage: ./chatkpi api [--config FILE] [--insecure-no-auth]");
         System.err.println("  settings: CHATKPI_API_PORT (7070), CHATKPI_API_KEYS, CHATKPI_CLICKHOUSE_URL, "
                 + "CHATKPI_CLICKHOUSE_USER/PASSWORD, CHATKPI_CLICKHOUSE_ANALYST_USER/PASSWORD, "
-                + "CHATKPI_KAFKA_BOOTSTRAP, ... (see README.md, "Reporting API")");
+                + "CHATKPI_KAFKA_BOOTSTRAP, ... (see README.md, section Reporting API)");
         if (error != null) System.exit(2);
     }
 }
