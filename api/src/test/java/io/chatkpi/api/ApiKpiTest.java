@@ -107,9 +107,7 @@ class ApiKpiTest {
     }
 
     JsonNode get(String path) {
-        var r = http.get(path, TestServers.MANAGER_KEY);
-        assertThat(r.status()).as(path + " -> " + r.body()).isEqualTo(200);
-        return r.json();
+        return http.getOk(path, TestServers.MANAGER_KEY);
     }
 
     // ---- independent expectations -----------------------------------------------------------------------------

@@ -117,9 +117,7 @@ class ApiReplayedDayTest {
     }
 
     JsonNode get(String path, String key) {
-        var r = http.get(path, key);
-        assertThat(r.status()).as(path + " -> " + r.body()).isEqualTo(200);
-        return r.json();
+        return http.getOk(path, key);
     }
 
     JsonNode get(String path) {

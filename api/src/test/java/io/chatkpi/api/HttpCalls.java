@@ -1,5 +1,7 @@
 package io.chatkpi.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatkpi.api.http.Json;
 import java.io.IOException;
@@ -36,6 +38,13 @@ public final class HttpCalls {
 
     public Reply get(String path, String key) {
         return send(builder(path, key).GET().build());
+    }
+
+    /** GET that must answer 200; the JSON body. */
+    public JsonNode getOk(String path, String key) {
+        Reply r = get(path, key);
+        assertThat(r.status()).as(path + " -> " + r.body()).isEqualTo(200);
+        return r.json();
     }
 
     public Reply get(String path, String key, String accept) {
