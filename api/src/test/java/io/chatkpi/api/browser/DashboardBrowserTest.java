@@ -321,6 +321,21 @@ class DashboardBrowserTest {
         assertTiles(tokyo);
         // the rebuilt filter bar keeps the keyboard focus where it was
         assertThat(driver.switchTo().activeElement().getAttribute("name")).isEqualTo("tz");
+
+        // a finer granularity: the charts get one point per bucket the API returns for that granularity
+        String tokyoBilling = "from=" + DAY + "&to=2026-11-21&tz=Asia/Tokyo&queueId=billing";
+        int hourly = apiGet("/api/v1/kpis?" + tokyoBilling + "&granularity=1h").get("series").size();
+        wait.until(d -> chartPoints("volumes") == hourly);
+        new Select(driver.findElement(By.name("g"))).selectByValue("15m");
+        wait.until(ExpectedConditions.urlContains("g=15m"));
+        int quarterHourly = apiGet("/api/v1/kpis?" + tokyoBilling + "&granularity=15m").get("series").size();
+        assertThat(quarterHourly).isGreaterThan(hourly);
+        for (String chart : List.of("volumes", "wait", "rates")) {
+            wait.until(d -> chartPoints(chart) == quarterHourly);
+        }
+        assertThat(new Select(driver.findElement(By.name("g"))).getFirstSelectedOption().getAttribute("value"))
+                .isEqualTo("15m");
+        screenshot("kpis-15m");
     }
 
     @Test
@@ -541,6 +556,14 @@ class DashboardBrowserTest {
         String rawWait = tile("waitAvg").findElement(By.cssSelector(".value")).getAttribute("data-raw");
         if (t.get("waitMs").get("avg").isNull()) assertThat(rawWait).isEmpty();
         else assertThat(Double.parseDouble(rawWait)).isEqualTo(t.get("waitMs").get("avg").asDouble());
+    }
+
+    /** Points of the first series of a drawn chart (ECharts' own option), -1 while the chart is not drawn. */
+    int chartPoints(String chart) {
+        Object n = ((JavascriptExecutor) driver).executeScript("const box = document.querySelector("
+                + "\"[data-chart='\" + arguments[0] + \"'] .chart\"); const c = box && echarts.getInstanceByDom(box);"
+                + " return c ? c.getOption().series[0].data.length : -1;", chart);
+        return ((Number) n).intValue();
     }
 
     List<Long> column(String col) {
