@@ -90,6 +90,8 @@ class DashboardBrowserTest {
 
     @TempDir
     static Path tmp;
+    /** Where the browser saves downloads. */
+    static Path downloads;
 
     ApiMain.Running api;
     KafkaBroker broker;
@@ -146,7 +148,8 @@ class DashboardBrowserTest {
 
         Files.createDirectories(SCREENSHOTS);
         long browserStart = System.nanoTime();
-        driver = startChromium(tmp.resolve("chromium-profile"));
+        downloads = Files.createDirectories(tmp.resolve("downloads"));
+        driver = startChromium(tmp.resolve("chromium-profile"), downloads);
         System.out.printf("chromium up in %.1f s%n", (System.nanoTime() - browserStart) / 1e9);
         wait = new WebDriverWait(driver, Duration.ofSeconds(30));
     }
@@ -164,7 +167,7 @@ class DashboardBrowserTest {
         assertThat(severeLogs()).as("browser console errors").isEmpty();
     }
 
-    static ChromeDriver startChromium(Path profile) {
+    static ChromeDriver startChromium(Path profile, Path downloads) {
         for (String exe : List.of("/usr/bin/chromium", "/usr/bin/chromedriver")) {
             if (!Files.isExecutable(Path.of(exe))) {
                 throw new IllegalStateException(exe + " is missing: run ./chatkpi test (it installs Debian's chromium "
@@ -180,6 +183,8 @@ class DashboardBrowserTest {
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toAbsolutePath().toString(),
+                "download.prompt_for_download", false));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
@@ -321,6 +326,21 @@ class DashboardBrowserTest {
         assertTiles(tokyo);
         // the rebuilt filter bar keeps the keyboard focus where it was
         assertThat(driver.switchTo().activeElement().getAttribute("name")).isEqualTo("tz");
+
+        // a finer granularity: the charts get one point per bucket the API returns for that granularity
+        String tokyoBilling = "from=" + DAY + "&to=2026-11-21&tz=Asia/Tokyo&queueId=billing";
+        int hourly = apiGet("/api/v1/kpis?" + tokyoBilling + "&granularity=1h").get("series").size();
+        wait.until(d -> chartPoints("volumes") == hourly);
+        new Select(driver.findElement(By.name("g"))).selectByValue("15m");
+        wait.until(ExpectedConditions.urlContains("g=15m"));
+        int quarterHourly = apiGet("/api/v1/kpis?" + tokyoBilling + "&granularity=15m").get("series").size();
+        assertThat(quarterHourly).isGreaterThan(hourly);
+        for (String chart : List.of("volumes", "wait", "rates")) {
+            wait.until(d -> chartPoints(chart) == quarterHourly);
+        }
+        assertThat(new Select(driver.findElement(By.name("g"))).getFirstSelectedOption().getAttribute("value"))
+                .isEqualTo("15m");
+        screenshot("kpis-15m");
     }
 
     @Test
@@ -354,7 +374,7 @@ class DashboardBrowserTest {
 
     @Test
     @Order(5)
-    void sessionsPageThroughTheSameRowsAsTheApi() {
+    void sessionsPageThroughTheSameRowsAsTheApi() throws Exception {
         open("#/sessions?" + RANGE + "&queueId=tech");
         JsonNode first = apiGet("/api/v1/sessions?" + API_RANGE + "&queueId=tech&limit=50");
         assertThat(first.get("nextCursor").isNull()).as("the day must need more than one page").isFalse();
@@ -367,9 +387,16 @@ class DashboardBrowserTest {
         screenshot("sessions");
         driver.findElement(By.cssSelector("button[data-action='prev']")).click();
         wait.until(d -> sessionIds().equals(ids(first)));
-        // the CSV button asks the API for the whole selection; the browser gets it without an error
+        // the CSV button saves the API's CSV of the whole selection, byte for byte
+        var csv = http.get("/api/v1/sessions?" + API_RANGE + "&queueId=tech&format=csv", TestServers.ANALYST_KEY);
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.body().lines().count()).as("header and more rows than one page").isGreaterThan(51);
+        Path saved = downloads.resolve("sessions-" + DAY + "-" + DAY + ".csv");
+        Files.deleteIfExists(saved);
         driver.findElement(By.cssSelector("button[data-action='csv']")).click();
         wait.until(d -> d.findElement(By.cssSelector("button[data-action='csv']")).getText().equals("Download CSV"));
+        awaitApi(() -> Files.isRegularFile(saved) && !Files.exists(Path.of(saved + ".crdownload")));
+        assertThat(Files.readString(saved, StandardCharsets.UTF_8)).isEqualTo(csv.body());
     }
 
     @Test
@@ -541,6 +568,14 @@ class DashboardBrowserTest {
         String rawWait = tile("waitAvg").findElement(By.cssSelector(".value")).getAttribute("data-raw");
         if (t.get("waitMs").get("avg").isNull()) assertThat(rawWait).isEmpty();
         else assertThat(Double.parseDouble(rawWait)).isEqualTo(t.get("waitMs").get("avg").asDouble());
+    }
+
+    /** Points of the first series of a drawn chart (ECharts' own option), -1 while the chart is not drawn. */
+    int chartPoints(String chart) {
+        Object n = ((JavascriptExecutor) driver).executeScript("const box = document.querySelector("
+                + "\"[data-chart='\" + arguments[0] + \"'] .chart\"); const c = box && echarts.getInstanceByDom(box);"
+                + " return c ? c.getOption().series[0].data.length : -1;", chart);
+        return ((Number) n).intValue();
     }
 
     List<Long> column(String col) {
