@@ -395,25 +395,25 @@ class ApiKpiTest {
     }
 
     /** Every bad query parameter of the GET endpoints: 400 BAD_REQUEST naming it. */
-    static void assertBadInputIs400NamingTheParameter(HttpCalls http, Instant FROM, Instant TO) {
+    static void assertBadInputIs400NamingTheParameter(HttpCalls http, Instant from, Instant to) {
         Map<String, String> cases = new TreeMap<>(Map.ofEntries(
-                Map.entry("/api/v1/kpis?to=" + TO, "from"),
-                Map.entry("/api/v1/kpis?from=yesterday&to=" + TO, "from"),
-                Map.entry("/api/v1/kpis?from=" + FROM + "&to=2026-13-45", "to"),
-                Map.entry("/api/v1/kpis?from=" + TO + "&to=" + FROM, "from"),
-                Map.entry("/api/v1/kpis?from=" + FROM + "&to=" + TO + "&tz=Mars/Olympus", "tz"),
-                Map.entry("/api/v1/kpis?from=" + FROM + "&to=" + TO + "&tz=%2B02:00", "tz"),
-                Map.entry("/api/v1/kpis?from=" + FROM + "&to=" + TO + "&granularity=2h", "granularity"),
+                Map.entry("/api/v1/kpis?to=" + to, "from"),
+                Map.entry("/api/v1/kpis?from=yesterday&to=" + to, "from"),
+                Map.entry("/api/v1/kpis?from=" + from + "&to=2026-13-45", "to"),
+                Map.entry("/api/v1/kpis?from=" + to + "&to=" + from, "from"),
+                Map.entry("/api/v1/kpis?from=" + from + "&to=" + to + "&tz=Mars/Olympus", "tz"),
+                Map.entry("/api/v1/kpis?from=" + from + "&to=" + to + "&tz=%2B02:00", "tz"),
+                Map.entry("/api/v1/kpis?from=" + from + "&to=" + to + "&granularity=2h", "granularity"),
                 Map.entry("/api/v1/kpis?from=2026-01-01&to=2026-03-01&granularity=1m", "granularity"),
-                Map.entry("/api/v1/kpis?from=" + FROM + "&to=" + TO + "&queueId=a'%20OR%201=1", "queueId"),
-                Map.entry("/api/v1/kpis/summary?from=" + FROM + "&to=" + TO + "&compare=last-year", "compare"),
-                Map.entry("/api/v1/sessions?from=" + FROM + "&to=" + TO + "&limit=0", "limit"),
-                Map.entry("/api/v1/sessions?from=" + FROM + "&to=" + TO + "&limit=ten", "limit"),
-                Map.entry("/api/v1/sessions?from=" + FROM + "&to=" + TO + "&cursor=garbage", "cursor"),
-                Map.entry("/api/v1/sessions?from=" + FROM + "&to=" + TO + "&status=HAPPY", "status"),
-                Map.entry("/api/v1/sessions?from=" + FROM + "&to=" + TO + "&abandoned=maybe", "abandoned"),
-                Map.entry("/api/v1/sessions?from=" + FROM + "&to=" + TO + "&format=xml", "format"),
-                Map.entry("/api/v1/ewt/accuracy?from=" + FROM, "to")));
+                Map.entry("/api/v1/kpis?from=" + from + "&to=" + to + "&queueId=a'%20OR%201=1", "queueId"),
+                Map.entry("/api/v1/kpis/summary?from=" + from + "&to=" + to + "&compare=last-year", "compare"),
+                Map.entry("/api/v1/sessions?from=" + from + "&to=" + to + "&limit=0", "limit"),
+                Map.entry("/api/v1/sessions?from=" + from + "&to=" + to + "&limit=ten", "limit"),
+                Map.entry("/api/v1/sessions?from=" + from + "&to=" + to + "&cursor=garbage", "cursor"),
+                Map.entry("/api/v1/sessions?from=" + from + "&to=" + to + "&status=HAPPY", "status"),
+                Map.entry("/api/v1/sessions?from=" + from + "&to=" + to + "&abandoned=maybe", "abandoned"),
+                Map.entry("/api/v1/sessions?from=" + from + "&to=" + to + "&format=xml", "format"),
+                Map.entry("/api/v1/ewt/accuracy?from=" + from, "to")));
         cases.forEach((path, param) -> {
             var r = http.get(path, TestServers.ANALYST_KEY);
             assertThat(r.status()).as(path + " -> " + r.body()).isEqualTo(400);

@@ -439,7 +439,8 @@ class ApiReplayedDayTest {
         String cursor = null;
         int pages = 0;
         do {
-            JsonNode page = get("/api/v1/sessions?" + query + "&limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
+            JsonNode page = get("/api/v1/sessions?" + query + "&limit=500"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
             page.get("sessions").forEach(out::add);
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
         } while (cursor != null && ++pages < 100);
@@ -529,7 +530,8 @@ class ApiReplayedDayTest {
         for (JsonNode q : body.get("queues")) {
             String queue = q.get("queueId").asText();
             List<WaitSample> samples = day.waits.stream().filter(w -> w.queueId().equals(queue))
-                    .sorted(java.util.Comparator.comparingLong(Wait::atMs)).map(w -> new WaitSample(w.atMs(), w.waitMs())).toList();
+                    .sorted(java.util.Comparator.comparingLong(Wait::atMs))
+                    .map(w -> new WaitSample(w.atMs(), w.waitMs())).toList();
             List<Queued> queued = day.queued.stream().filter(x -> x.queueId().equals(queue)).toList();
             List<Long> errors = new ArrayList<>();
             long withoutEstimate = 0;
@@ -709,7 +711,8 @@ class ApiReplayedDayTest {
         long facts = pipelineUser.queryLong("SELECT count() FROM kpi_facts");
         long sessions = pipelineUser.queryLong("SELECT count() FROM sessions");
         for (String attack : List.of("tech' OR 1=1 --", "x') OR ('1'='1", "tech\\' OR 1=1 --",
-                "'; DROP TABLE kpi_facts; --", "tech\u0000' OR '1'='1", "') UNION ALL SELECT * FROM elsewhere.secret --",
+                "'; DROP TABLE kpi_facts; --", "tech\u0000' OR '1'='1",
+                "') UNION ALL SELECT * FROM elsewhere.secret --",
                 "tech' OR queueId != '", "{{queueIds:Array(String)}}", "tech'), ('general")) {
             var r = post("/api/v1/reports/run", definition("metrics", List.of("answered", "sessionsStarted"),
                     "groupBy", List.of("queueId"), "filters", Map.of("queueId", List.of(attack))));
