@@ -68,8 +68,7 @@ class ApiDashboardEndpointsTest {
 
     @AfterAll
     void stop() {
-        if (app != null) app.stop();
-        if (gateway != null) gateway.close();
+        TestServers.stopAll(app, null, gateway);
     }
 
     JsonNode get(String path) {

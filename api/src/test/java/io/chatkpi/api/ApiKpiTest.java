@@ -102,8 +102,7 @@ class ApiKpiTest {
 
     @AfterAll
     void stop() {
-        if (app != null) app.stop();
-        if (gateway != null) gateway.close();
+        TestServers.stopAll(app, null, gateway);
     }
 
     JsonNode get(String path) {
