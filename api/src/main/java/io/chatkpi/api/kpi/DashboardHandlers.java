@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * The two views of the web dashboard no other endpoint gives a manager: KPIs per rep (/api/v1/reps) and the
@@ -73,11 +72,11 @@ public final class DashboardHandlers {
         ArrayNode starts = out.putArray("buckets");
         buckets.forEach(b -> starts.add(b.toString()));
         ArrayNode queues = out.putArray("queues");
-        for (String queueId : new TreeSet<>(byQueue.keySet())) {
+        for (Map.Entry<String, Map<Long, JsonNode>> queue : byQueue.entrySet()) { // a TreeMap: by queueId
             ObjectNode q = queues.addObject();
-            q.put("queueId", queueId);
+            q.put("queueId", queue.getKey());
             ArrayNode points = q.putArray("points");
-            Map<Long, JsonNode> rows = byQueue.get(queueId);
+            Map<Long, JsonNode> rows = queue.getValue();
             for (Instant b : buckets) {
                 JsonNode row = rows.get(b.getEpochSecond());
                 ObjectNode p = points.addObject();
