@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,11 +38,13 @@ public final class KpiHandlers {
     public void series(Context ctx) {
         KpiRequest r = KpiRequest.parse(ctx);
         List<Instant> buckets = r.buckets();
+        // the totals from the series' source: one response, one source
+        KpiSource source = r.source(false);
         Map<Long, JsonNode> rows = new HashMap<>();
-        for (JsonNode row : clickhouse.rows("kpi_series", r.seriesValues(false))) {
+        for (JsonNode row : source.series(clickhouse, r.seriesValues(false), r.grain())) {
             rows.put(row.path("bucket").asLong(), row);
         }
-        Map<Long, KpiMeasures.Breakdown> details = breakdowns(r, false);
+        Map<Long, KpiMeasures.Breakdown> details = breakdowns(r, source, false);
         for (Long b : rows.keySet()) {
             // A bucket the SQL cut that Java did not means the two disagree on the zone's rules: fail loudly.
             if (!buckets.contains(Instant.ofEpochSecond(b))) {
@@ -58,7 +61,8 @@ public final class KpiHandlers {
             long key = b.getEpochSecond();
             item.set("kpis", KpiMeasures.toJson(rows.get(key), details.getOrDefault(key, empty())));
         }
-        out.set("totals", totals(r));
+        out.set("totals", totals(r, source));
+        ctx.header(KpiSource.HEADER, source.id());
         ctx.json(out);
     }
 
@@ -68,17 +72,21 @@ public final class KpiHandlers {
         String compare = Params.oneOf("compare", Params.optional(ctx, "compare"), java.util.Set.of("previous"));
         ObjectNode out = header(r);
         out.remove("granularity");
-        ObjectNode current = totals(r);
+        KpiSource source = r.source(true);
+        List<KpiSource> used = new ArrayList<>(List.of(source));
+        ObjectNode current = totals(r, source);
         out.set("totals", current);
         if (compare != null) {
             KpiRequest p = r.previous();
-            ObjectNode prev = totals(p);
+            used.add(p.source(true));
+            ObjectNode prev = totals(p, p.source(true));
             ObjectNode previous = out.putObject("previous");
             previous.put("from", p.from().toString());
             previous.put("to", p.to().toString());
             previous.set("totals", prev);
             out.set("change", change(current, prev));
         }
+        ctx.header(KpiSource.HEADER, KpiSource.headerValue(used));
         ctx.json(out);
     }
 
@@ -158,16 +166,16 @@ public final class KpiHandlers {
         ctx.json(out);
     }
 
-    private ObjectNode totals(KpiRequest r) {
-        List<JsonNode> rows = clickhouse.rows("kpi_series", r.seriesValues(true));
-        Map<Long, KpiMeasures.Breakdown> details = breakdowns(r, true);
+    private ObjectNode totals(KpiRequest r, KpiSource source) {
+        List<JsonNode> rows = source.series(clickhouse, r.seriesValues(true), r.grain());
+        Map<Long, KpiMeasures.Breakdown> details = breakdowns(r, source, true);
         JsonNode row = rows.isEmpty() || rows.get(0).path("started").isMissingNode() ? null : rows.get(0);
         return KpiMeasures.toJson(row, details.getOrDefault(0L, empty()));
     }
 
-    private Map<Long, KpiMeasures.Breakdown> breakdowns(KpiRequest r, boolean total) {
+    private Map<Long, KpiMeasures.Breakdown> breakdowns(KpiRequest r, KpiSource source, boolean total) {
         Map<Long, Map<String, Map<String, Long>>> acc = new HashMap<>();
-        for (JsonNode row : clickhouse.rows("kpi_breakdown", r.breakdownValues(total))) {
+        for (JsonNode row : source.breakdown(clickhouse, r.breakdownValues(total), r.grain())) {
             acc.computeIfAbsent(row.path("bucket").asLong(), k -> new HashMap<>())
                     .computeIfAbsent(row.path("kind").asText(), k -> new LinkedHashMap<>())
                     .put(row.path("detail").asText(), row.path("n").asLong());

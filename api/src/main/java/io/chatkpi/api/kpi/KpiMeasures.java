@@ -3,14 +3,16 @@ package io.chatkpi.api.kpi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatkpi.api.http.Json;
+import io.chatkpi.ingest.kpi.LogHistogram;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns one row of kpi_series.sql (plus its kpi_breakdown.sql counts) into the KPI object of the API. Averages are
- * sum / count and rates are count / count, computed here from the exact figures of the row; with a zero
- * denominator they are null (unknown), while counts are 0.
+ * Turns one row of kpi_series.sql or kpi_rollup_series.sql (plus its breakdown counts) into the KPI object of the
+ * API. Averages are sum / count and rates are count / count, computed here from the exact figures of the row; with a
+ * zero denominator they are null (unknown), while counts are 0. Percentiles come from the row's log-scale histogram
+ * (within 1 %).
  */
 public final class KpiMeasures {
 
@@ -61,9 +63,9 @@ public final class KpiMeasures {
             } else {
                 d.put("avg", (double) count(row, p + "Sum") / n);
                 d.put("max", count(row, p + "Max"));
-                JsonNode q = row.path(p + "Q");
-                d.put("p50", q.path(0).asLong());
-                d.put("p90", q.path(1).asLong());
+                JsonNode histogram = row.path(p + "Hist");
+                putOrNull(d, "p50", percentile(histogram, 0.5));
+                putOrNull(d, "p90", percentile(histogram, 0.9));
             }
         }
         ObjectNode rates = o.putObject("rates");
@@ -74,6 +76,28 @@ public final class KpiMeasures {
         rate(rates, "serviceLevel", count(row, "answeredWithinSl"), count(row, "answered"));
         rate(rates, "autoInactiveShare", count(row, "autoInactiveEvents"), count(row, "inactiveEvents"));
         return o;
+    }
+
+    /**
+     * A percentile of a row's merged histogram ([keys, counts] as sumMap returns it): within
+     * {@link LogHistogram#RELATIVE_ERROR} of the exact one (quantileExact's rank rule), null when it counts nothing.
+     */
+    static Long percentile(JsonNode histogram, double level) {
+        JsonNode keys = histogram.path(0);
+        JsonNode counts = histogram.path(1);
+        int n = Math.min(keys.size(), counts.size());
+        int[] k = new int[n];
+        long[] c = new long[n];
+        for (int i = 0; i < n; i++) {
+            k[i] = keys.get(i).asInt();
+            c[i] = counts.get(i).asLong();
+        }
+        return LogHistogram.quantile(level, k, c);
+    }
+
+    private static void putOrNull(ObjectNode o, String name, Long value) {
+        if (value == null) o.putNull(name);
+        else o.put(name, value);
     }
 
     private static void rate(ObjectNode rates, String name, long numerator, long denominator) {
