@@ -4,7 +4,10 @@
 -- every UTC offset and offset change of the zone over the range on 15-minute marks): then the slot of a fact lies in
 -- the bucket of the fact, so the bucket arithmetic of kpi_series.sql on the slot cuts the same buckets.
 -- grain: 0 when neither grouped nor filtered by queue or rep, 1 by queue, 2 by rep (the rows at that grain carry
--- the queueId / repId the groups and filters look at). Percentiles from the merged histograms (sumMap); sessions
+-- the queueId / repId the groups and filters look at). Percentiles: the histograms of the bucket's rows merged
+-- (sumMap: keys ascending), then the key holding the element of rank min(floor(q * n), n - 1), the rule of
+-- LogHistogram.quantile and quantileExact (xP50Key, xP90Key; the API reads the key's representative). Only keys
+-- leave the server: a month of hourly histograms would be megabytes of JSON per request. Sessions
 -- by the SESSION_K rows whose detail names sessionLevel, as in kpi_series.sql. Groups whose facts all fell
 -- away (rows at facts = 0 after retractions) are left out, as kpi_series.sql has no row for them.
 SELECT
@@ -38,28 +41,58 @@ SELECT
     sumIf(valueCount, kind = 'ANSWERED') AS waitCount,
     sumIf(valueSumMs, kind = 'ANSWERED') AS waitSum,
     maxIf(valueMaxMs, kind = 'ANSWERED' AND valueCount > 0) AS waitMax,
-    sumMap(if(kind = 'ANSWERED', histKeys, emptyArrayUInt16()),
-           if(kind = 'ANSWERED', histCounts, emptyArrayInt64())) AS waitHist,
+    arrayElement((sumMap(if(kind = 'ANSWERED', histKeys, emptyArrayUInt16()),
+                         if(kind = 'ANSWERED', histCounts, emptyArrayInt64())) AS waitHistogram).1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * waitTotal)), waitTotal - 1),
+                                 arrayCumSum(waitHistogram.2) AS waitCumulative)) AS waitP50Key,
+    arrayElement(waitHistogram.1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * waitTotal)), waitTotal - 1),
+                                 waitCumulative)) AS waitP90Key,
+    arrayElement(waitCumulative, -1) AS waitTotal,
     sumIf(valueCount, kind = 'FIRST_RESPONSE') AS firstResponseCount,
     sumIf(valueSumMs, kind = 'FIRST_RESPONSE') AS firstResponseSum,
     maxIf(valueMaxMs, kind = 'FIRST_RESPONSE' AND valueCount > 0) AS firstResponseMax,
-    sumMap(if(kind = 'FIRST_RESPONSE', histKeys, emptyArrayUInt16()),
-           if(kind = 'FIRST_RESPONSE', histCounts, emptyArrayInt64())) AS firstResponseHist,
+    arrayElement((sumMap(if(kind = 'FIRST_RESPONSE', histKeys, emptyArrayUInt16()),
+                         if(kind = 'FIRST_RESPONSE', histCounts, emptyArrayInt64())) AS firstResponseHistogram).1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * firstResponseTotal)), firstResponseTotal - 1),
+                                 arrayCumSum(firstResponseHistogram.2) AS firstResponseCumulative)) AS firstResponseP50Key,
+    arrayElement(firstResponseHistogram.1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * firstResponseTotal)), firstResponseTotal - 1),
+                                 firstResponseCumulative)) AS firstResponseP90Key,
+    arrayElement(firstResponseCumulative, -1) AS firstResponseTotal,
     sumIf(valueCount, kind = 'REP_RESPONSE') AS repResponseCount,
     sumIf(valueSumMs, kind = 'REP_RESPONSE') AS repResponseSum,
     maxIf(valueMaxMs, kind = 'REP_RESPONSE' AND valueCount > 0) AS repResponseMax,
-    sumMap(if(kind = 'REP_RESPONSE', histKeys, emptyArrayUInt16()),
-           if(kind = 'REP_RESPONSE', histCounts, emptyArrayInt64())) AS repResponseHist,
+    arrayElement((sumMap(if(kind = 'REP_RESPONSE', histKeys, emptyArrayUInt16()),
+                         if(kind = 'REP_RESPONSE', histCounts, emptyArrayInt64())) AS repResponseHistogram).1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * repResponseTotal)), repResponseTotal - 1),
+                                 arrayCumSum(repResponseHistogram.2) AS repResponseCumulative)) AS repResponseP50Key,
+    arrayElement(repResponseHistogram.1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * repResponseTotal)), repResponseTotal - 1),
+                                 repResponseCumulative)) AS repResponseP90Key,
+    arrayElement(repResponseCumulative, -1) AS repResponseTotal,
     sumIf(valueCount, kind = 'HANDLE') AS handleCount,
     sumIf(valueSumMs, kind = 'HANDLE') AS handleSum,
     maxIf(valueMaxMs, kind = 'HANDLE' AND valueCount > 0) AS handleMax,
-    sumMap(if(kind = 'HANDLE', histKeys, emptyArrayUInt16()),
-           if(kind = 'HANDLE', histCounts, emptyArrayInt64())) AS handleHist,
+    arrayElement((sumMap(if(kind = 'HANDLE', histKeys, emptyArrayUInt16()),
+                         if(kind = 'HANDLE', histCounts, emptyArrayInt64())) AS handleHistogram).1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * handleTotal)), handleTotal - 1),
+                                 arrayCumSum(handleHistogram.2) AS handleCumulative)) AS handleP50Key,
+    arrayElement(handleHistogram.1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * handleTotal)), handleTotal - 1),
+                                 handleCumulative)) AS handleP90Key,
+    arrayElement(handleCumulative, -1) AS handleTotal,
     sumIf(valueCount, kind = 'ACW') AS acwCount,
     sumIf(valueSumMs, kind = 'ACW') AS acwSum,
     maxIf(valueMaxMs, kind = 'ACW' AND valueCount > 0) AS acwMax,
-    sumMap(if(kind = 'ACW', histKeys, emptyArrayUInt16()),
-           if(kind = 'ACW', histCounts, emptyArrayInt64())) AS acwHist
+    arrayElement((sumMap(if(kind = 'ACW', histKeys, emptyArrayUInt16()),
+                         if(kind = 'ACW', histCounts, emptyArrayInt64())) AS acwHistogram).1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * acwTotal)), acwTotal - 1),
+                                 arrayCumSum(acwHistogram.2) AS acwCumulative)) AS acwP50Key,
+    arrayElement(acwHistogram.1,
+                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * acwTotal)), acwTotal - 1),
+                                 acwCumulative)) AS acwP90Key,
+    arrayElement(acwCumulative, -1) AS acwTotal
 FROM kpi_rollup FINAL
 WHERE grain = {{grain:UInt8}}
   AND slot >= {{from:DateTime}} AND slot < {{to:DateTime}}

@@ -1,9 +1,11 @@
 -- KPI measures of kpi_facts per time bucket, or over the whole range (bucketSeconds 0, bucket 0): the raw path, for
 -- requests kpi_rollup cannot answer (1m / 5m buckets, bounds off 15-minute marks, zone offsets not a multiple of 15
 -- minutes). kpi_rollup_series.sql returns the same columns from kpi_rollup, with the same definitions, so the two
--- agree exactly. Counts, sums and maxima are exact; the API divides sums by counts (never averages averages). Per
--- duration a log-scale histogram (xHist: [keys, counts], key = LogHistogram.SQL_KEY of valueMs, as
--- kpi_rollup_rebuild.sql computes it) from which the API reads percentiles (LogHistogram.quantile, within 1 %).
+-- agree exactly. Counts, sums and maxima are exact; the API divides sums by counts (never averages averages).
+-- Percentiles as LogHistogram buckets (xP50Key, xP90Key: LogHistogram.SQL_KEY, the key kpi_rollup_rebuild.sql gives
+-- each value): the key of the exact quantile (quantileExact's rank rule), which is the bucket LogHistogram.quantile
+-- finds in a histogram of the same values, since the key grows with the value; the API reads it as the bucket's
+-- representative (within 1 %).
 -- Distinct sessions are counted by the SESSION_K facts (one per session, queue and rep at its first fact of kind K):
 -- those whose detail names sessionLevel ('session' when not grouped or filtered by queue or rep, 'queue' by
 -- queue, 'rep' by rep), so that a session counts once per range (per queue / rep), in the bucket of its first fact.
@@ -47,31 +49,43 @@ SELECT
     countIf(kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitCount,
     sumIf(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitSum,
     maxIf(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitMax,
-    sumMap(if(kind = 'ANSWERED' AND isNotNull(valueMs),
-              [(if(ifNull(valueMs, 0) <= 0, toUInt16(0),
-                   toUInt16(1 + ceil(log(ifNull(valueMs, 0)) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS histKey)],
-              emptyArrayUInt16()),
-           if(kind = 'ANSWERED' AND isNotNull(valueMs), [toInt64(1)], emptyArrayInt64())) AS waitHist,
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs))
+                     AS waitQ, 1) AS waitP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(waitP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS waitP50Key,
+    if((arrayElement(waitQ, 2) AS waitP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(waitP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS waitP90Key,
     countIf(kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseCount,
     sumIf(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseSum,
     maxIf(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseMax,
-    sumMap(if(kind = 'FIRST_RESPONSE' AND isNotNull(valueMs), [histKey], emptyArrayUInt16()),
-           if(kind = 'FIRST_RESPONSE' AND isNotNull(valueMs), [toInt64(1)], emptyArrayInt64())) AS firstResponseHist,
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs))
+                     AS firstResponseQ, 1) AS firstResponseP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(firstResponseP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS firstResponseP50Key,
+    if((arrayElement(firstResponseQ, 2) AS firstResponseP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(firstResponseP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS firstResponseP90Key,
     countIf(kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseCount,
     sumIf(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseSum,
     maxIf(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseMax,
-    sumMap(if(kind = 'REP_RESPONSE' AND isNotNull(valueMs), [histKey], emptyArrayUInt16()),
-           if(kind = 'REP_RESPONSE' AND isNotNull(valueMs), [toInt64(1)], emptyArrayInt64())) AS repResponseHist,
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs))
+                     AS repResponseQ, 1) AS repResponseP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(repResponseP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS repResponseP50Key,
+    if((arrayElement(repResponseQ, 2) AS repResponseP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(repResponseP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS repResponseP90Key,
     countIf(kind = 'HANDLE' AND isNotNull(valueMs)) AS handleCount,
     sumIf(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs)) AS handleSum,
     maxIf(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs)) AS handleMax,
-    sumMap(if(kind = 'HANDLE' AND isNotNull(valueMs), [histKey], emptyArrayUInt16()),
-           if(kind = 'HANDLE' AND isNotNull(valueMs), [toInt64(1)], emptyArrayInt64())) AS handleHist,
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs))
+                     AS handleQ, 1) AS handleP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(handleP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS handleP50Key,
+    if((arrayElement(handleQ, 2) AS handleP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(handleP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS handleP90Key,
     countIf(kind = 'ACW' AND isNotNull(valueMs)) AS acwCount,
     sumIf(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs)) AS acwSum,
     maxIf(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs)) AS acwMax,
-    sumMap(if(kind = 'ACW' AND isNotNull(valueMs), [histKey], emptyArrayUInt16()),
-           if(kind = 'ACW' AND isNotNull(valueMs), [toInt64(1)], emptyArrayInt64())) AS acwHist
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs))
+                     AS acwQ, 1) AS acwP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(acwP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS acwP50Key,
+    if((arrayElement(acwQ, 2) AS acwP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(acwP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS acwP90Key
 FROM kpi_facts FINAL
 WHERE deleted = 0
   AND at >= {{from:DateTime}} AND at < {{to:DateTime}}

@@ -190,6 +190,12 @@ class ApiKpiTest {
                 assertThat(d.get("max").asLong()).as(api).isEqualTo(values.get(values.size() - 1));
                 assertPercentile(api + ".p50", d.get("p50"), quantileExact(values, 0.5));
                 assertPercentile(api + ".p90", d.get("p90"), quantileExact(values, 0.9));
+                // and exactly what LogHistogram.quantile reads from a histogram of the same values
+                int[] keys = values.stream().mapToInt(LogHistogram::key).toArray();
+                long[] ones = new long[keys.length];
+                java.util.Arrays.fill(ones, 1);
+                assertThat(d.get("p50").asLong()).as(api).isEqualTo(LogHistogram.quantile(0.5, keys, ones));
+                assertThat(d.get("p90").asLong()).as(api).isEqualTo(LogHistogram.quantile(0.9, keys, ones));
             }
         });
         long answeredSessions = distinctSessions("ANSWERED", from, to, filter, level);

@@ -11,8 +11,9 @@ import java.util.TreeMap;
 /**
  * Turns one row of kpi_series.sql or kpi_rollup_series.sql (plus its breakdown counts) into the KPI object of the
  * API. Averages are sum / count and rates are count / count, computed here from the exact figures of the row; with a
- * zero denominator they are null (unknown), while counts are 0. Percentiles come from the row's log-scale histogram
- * (within 1 %).
+ * zero denominator they are null (unknown), while counts are 0. Percentiles: the row names the LogHistogram bucket
+ * of each (xP50Key, xP90Key, the bucket LogHistogram.quantile finds), read as the bucket's representative (within
+ * 1 % of the exact percentile).
  */
 public final class KpiMeasures {
 
@@ -63,9 +64,8 @@ public final class KpiMeasures {
             } else {
                 d.put("avg", (double) count(row, p + "Sum") / n);
                 d.put("max", count(row, p + "Max"));
-                JsonNode histogram = row.path(p + "Hist");
-                putOrNull(d, "p50", percentile(histogram, 0.5));
-                putOrNull(d, "p90", percentile(histogram, 0.9));
+                d.put("p50", LogHistogram.representative(row.path(p + "P50Key").asInt()));
+                d.put("p90", LogHistogram.representative(row.path(p + "P90Key").asInt()));
             }
         }
         ObjectNode rates = o.putObject("rates");
@@ -76,28 +76,6 @@ public final class KpiMeasures {
         rate(rates, "serviceLevel", count(row, "answeredWithinSl"), count(row, "answered"));
         rate(rates, "autoInactiveShare", count(row, "autoInactiveEvents"), count(row, "inactiveEvents"));
         return o;
-    }
-
-    /**
-     * A percentile of a row's merged histogram ([keys, counts] as sumMap returns it): within
-     * {@link LogHistogram#RELATIVE_ERROR} of the exact one (quantileExact's rank rule), null when it counts nothing.
-     */
-    static Long percentile(JsonNode histogram, double level) {
-        JsonNode keys = histogram.path(0);
-        JsonNode counts = histogram.path(1);
-        int n = Math.min(keys.size(), counts.size());
-        int[] k = new int[n];
-        long[] c = new long[n];
-        for (int i = 0; i < n; i++) {
-            k[i] = keys.get(i).asInt();
-            c[i] = counts.get(i).asLong();
-        }
-        return LogHistogram.quantile(level, k, c);
-    }
-
-    private static void putOrNull(ObjectNode o, String name, Long value) {
-        if (value == null) o.putNull(name);
-        else o.put(name, value);
     }
 
     private static void rate(ObjectNode rates, String name, long numerator, long denominator) {

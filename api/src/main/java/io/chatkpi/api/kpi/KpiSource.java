@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the KPI figures of a request are read. {@link #ROLLUP}: kpi_rollup, the 15-minute slots the KPI job keeps
@@ -77,17 +78,27 @@ public enum KpiSource {
 
     /** Rows of the series query (kpi_series.sql's columns) for the values of {@link KpiRequest#seriesValues}. */
     public List<JsonNode> series(ClickHouseGateway clickhouse, Map<String, Object> values, Grain grain) {
+        return ClickHouseGateway.await(seriesAsync(clickhouse, values, grain));
+    }
+
+    public CompletableFuture<List<JsonNode>> seriesAsync(ClickHouseGateway clickhouse, Map<String, Object> values,
+                                                         Grain grain) {
         Map<String, Object> v = new HashMap<>(values);
         v.put("sessionLevel", grain.sessionLevel);
         if (this == ROLLUP) v.put("grain", grain.code);
-        return clickhouse.rows(seriesQuery, v);
+        return clickhouse.rowsAsync(seriesQuery, v);
     }
 
     /** Rows of the breakdown query (kpi_breakdown.sql's columns) for the values of {@link KpiRequest#breakdownValues}. */
     public List<JsonNode> breakdown(ClickHouseGateway clickhouse, Map<String, Object> values, Grain grain) {
+        return ClickHouseGateway.await(breakdownAsync(clickhouse, values, grain));
+    }
+
+    public CompletableFuture<List<JsonNode>> breakdownAsync(ClickHouseGateway clickhouse, Map<String, Object> values,
+                                                            Grain grain) {
         Map<String, Object> v = new HashMap<>(values);
         if (this == ROLLUP) v.put("grain", grain.code);
-        return clickhouse.rows(breakdownQuery, v);
+        return clickhouse.rowsAsync(breakdownQuery, v);
     }
 
     /** The header value for the sources that answered one response (in order, once each). */
