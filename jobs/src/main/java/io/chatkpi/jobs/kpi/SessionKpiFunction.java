@@ -39,7 +39,8 @@ import java.util.Set;
  *
  * <p>On each change the whole session is recomputed by {@link SessionTimeline#compute} from its stored events
  * and compared with what was emitted before: a changed row goes to the main output; new or changed facts go to
- * {@link #FACTS}; facts that disappeared are re-emitted there with {@code deleted = true}; queue signals caused
+ * {@link #FACTS}; facts that disappeared are re-emitted there with {@code deleted = true}; each of these also goes
+ * to {@link #FACT_CHANGES} with the fact it replaces; queue signals caused
  * by the events of this flush go to {@link #QUEUE_SIGNALS}.
  *
  * <p>State is dropped once the watermark passes the session's latest event by the retention (one cleanup timer,
@@ -49,6 +50,12 @@ import java.util.Set;
 public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEvent, SessionRow> {
 
     public static final OutputTag<KpiFact> FACTS = new OutputTag<>("kpi-facts", TypeInformation.of(KpiFact.class));
+    /**
+     * Every emission to {@link #FACTS} as a change from the fact emitted before for its factId (deletions included),
+     * for the rollup, which must subtract what a re-emission replaces.
+     */
+    public static final OutputTag<FactChange> FACT_CHANGES =
+            new OutputTag<>("kpi-fact-changes", TypeInformation.of(FactChange.class));
     public static final OutputTag<QueueSignal> QUEUE_SIGNALS =
             new OutputTag<>("queue-signals", TypeInformation.of(QueueSignal.class));
     /**
@@ -217,19 +224,23 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         Map<String, KpiFact> current = new HashMap<>();
         for (KpiFact fact : result.facts()) {
             current.put(fact.factId(), fact);
-            if (!fact.sameContentAs(emittedFacts.get(fact.factId()))) {
+            KpiFact previous = emittedFacts.get(fact.factId());
+            if (!fact.sameContentAs(previous)) {
                 ctx.output(FACTS, fact);
+                ctx.output(FACT_CHANGES, new FactChange(previous, fact));
                 emittedFacts.put(fact.factId(), fact);
             }
         }
         List<KpiFact> retracted = new ArrayList<>();
         for (Map.Entry<String, KpiFact> entry : emittedFacts.entries()) {
             if (!current.containsKey(entry.getKey()) && !entry.getValue().deleted()) {
-                retracted.add(entry.getValue().asDeleted(version));
+                retracted.add(entry.getValue());
             }
         }
-        for (KpiFact gone : retracted) {
+        for (KpiFact before : retracted) {
+            KpiFact gone = before.asDeleted(version);
             ctx.output(FACTS, gone);
+            ctx.output(FACT_CHANGES, new FactChange(before, gone));
             emittedFacts.put(gone.factId(), gone);
         }
 
