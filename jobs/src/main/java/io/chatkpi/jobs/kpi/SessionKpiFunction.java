@@ -20,6 +20,7 @@ import org.apache.flink.util.OutputTag;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +38,11 @@ import java.util.Set;
  * counts in {@code late_events}, and emits no {@link QueueSignal} (EWT history is not rewritten). A repeated
  * eventId counts once ({@code duplicateEvents}).
  *
- * <p>On each change the whole session is recomputed by {@link SessionTimeline#compute} from its stored events
- * and compared with what was emitted before: a changed row goes to the main output; new or changed facts go to
+ * <p>On each change the session is brought up to date, exactly as {@link SessionTimeline#compute} over its stored
+ * events would give it: events applied at a flush all come after every event applied before, so the session's fold
+ * ({@link SessionTimeline.Fold}, kept for recently flushed sessions) is continued with them; a late event, or a
+ * session whose fold is not kept, is folded again from all its stored events. The result is compared with what was
+ * emitted before: a changed row goes to the main output; new or changed facts go to
  * {@link #FACTS}; facts that disappeared are re-emitted there with {@code deleted = true}; queue signals caused
  * by the events of this flush go to {@link #QUEUE_SIGNALS}.
  *
@@ -63,7 +67,11 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
     public static final String LATE_EVENTS_METRIC = "late_events";
     public static final String DUPLICATE_EVENTS_METRIC = "duplicateEvents";
 
+    /** Open sessions whose fold a flush continues (beyond that, a flush recomputes the session from its events). */
+    public static final int DEFAULT_FOLD_CACHE_SESSIONS = 10_000;
+
     private final SessionKpiConfig config;
+    private final int foldCacheSessions;
 
     private transient MapState<String, Boolean> seenEventIds;
     private transient ListState<SessionEvent> applied;
@@ -77,8 +85,26 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
     private transient Counter lateEvents;
     private transient Counter duplicateEvents;
 
+    /**
+     * The fold of each recently flushed session over its applied events, so that the next flush continues it with
+     * the newly ready events instead of recomputing the session (which made a session cost O(events²)). Not state:
+     * derived from {@code applied}, used only when the new events all come after what it applied, rebuilt on anything else
+     * (a late event, eviction), which only costs a recompute. It cannot go stale: this instance is the only writer
+     * of its sessions' state, and a restart (which restores older state) makes a new instance.
+     */
+    private transient Map<String, SessionTimeline.Fold> folds;
+
     public SessionKpiFunction(SessionKpiConfig config) {
+        this(config, DEFAULT_FOLD_CACHE_SESSIONS);
+    }
+
+    /** @param foldCacheSessions sessions whose fold is kept between flushes; 0 recomputes every session each time */
+    public SessionKpiFunction(SessionKpiConfig config, int foldCacheSessions) {
+        if (foldCacheSessions < 0) {
+            throw new IllegalArgumentException("foldCacheSessions must be >= 0: " + foldCacheSessions);
+        }
         this.config = config;
+        this.foldCacheSessions = foldCacheSessions;
     }
 
     @Override
@@ -96,6 +122,12 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
                 new MapStateDescriptor<>("emittedFacts", Types.STRING, TypeInformation.of(KpiFact.class)));
         lateEvents = ctx.getMetricGroup().counter(LATE_EVENTS_METRIC);
         duplicateEvents = ctx.getMetricGroup().counter(DUPLICATE_EVENTS_METRIC);
+        folds = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SessionTimeline.Fold> eldest) {
+                return size() > foldCacheSessions;
+            }
+        };
     }
 
     @Override
@@ -107,12 +139,14 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         seenEventIds.put(event.eventId(), Boolean.TRUE);
         Long latest = latestTs.value();
         if (latest == null || event.ts() > latest) {
-            latestTs.update(event.ts());
+            latest = event.ts();
+            latestTs.update(latest);
         }
-        if (cleanupTimer.value() == null) {
-            long at = safeAdd(latestTs.value(), config.retentionMs());
-            ctx.timerService().registerEventTimeTimer(at);
-            cleanupTimer.update(at);
+        Long cleanupAt = cleanupTimer.value();
+        if (cleanupAt == null) {
+            cleanupAt = safeAdd(latest, config.retentionMs());
+            ctx.timerService().registerEventTimeTimer(cleanupAt);
+            cleanupTimer.update(cleanupAt);
         }
 
         if (event.ts() > ctx.timerService().currentWatermark()) {
@@ -120,7 +154,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             long at = event.ts();
             Long registered = flushTimer.value();
             if (registered == null || at < registered) {
-                if (registered != null && !registered.equals(cleanupTimer.value())) {
+                if (registered != null && !registered.equals(cleanupAt)) {
                     ctx.timerService().deleteEventTimeTimer(registered);
                 }
                 ctx.timerService().registerEventTimeTimer(at);
@@ -132,7 +166,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         } else {
             lateEvents.inc();
             applied.add(event);
-            recomputeAndEmit(ctx.getCurrentKey(), Set.of(), ctx, out);
+            recomputeAndEmit(ctx.getCurrentKey(), List.of(event), Set.of(), ctx, out);
         }
     }
 
@@ -145,7 +179,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         if (cleanupAt != null && timestamp >= cleanupAt) {
             long due = safeAdd(latestTs.value(), config.retentionMs());
             if (due <= watermark && flushTimer.value() == null) {
-                clearSession();
+                clearSession(ctx.getCurrentKey());
             } else {
                 // newer events arrived since the timer was set: one timer, moved forward only when it fires
                 ctx.timerService().registerEventTimeTimer(due);
@@ -179,7 +213,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             for (SessionEvent e : ready) {
                 readyIds.add(e.eventId());
             }
-            recomputeAndEmit(ctx.getCurrentKey(), readyIds, ctx, out);
+            recomputeAndEmit(ctx.getCurrentKey(), ready, readyIds, ctx, out);
         }
     }
 
@@ -199,14 +233,13 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         }
     }
 
-    /** Recomputes the session and emits what changed; queue signals only for the events in {@code signalFor}. */
-    private void recomputeAndEmit(String sessionId, Set<String> signalFor, Context ctx, Collector<SessionRow> out)
-            throws Exception {
-        List<SessionEvent> events = new ArrayList<>();
-        for (SessionEvent e : applied.get()) {
-            events.add(e);
-        }
-        SessionTimeline.Result result = SessionTimeline.compute(sessionId, events, config);
+    /**
+     * Brings the session up to date with {@code added} (already in {@code applied}) and emits what changed; queue
+     * signals only for the events in {@code signalFor}.
+     */
+    private void recomputeAndEmit(String sessionId, List<SessionEvent> added, Set<String> signalFor, Context ctx,
+            Collector<SessionRow> out) throws Exception {
+        SessionTimeline.Result result = upToDate(sessionId, added);
         long version = result.row().version();
 
         if (!result.row().sameContentAs(emittedRow.value())) {
@@ -214,23 +247,30 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             emittedRow.update(result.row());
         }
 
-        Map<String, KpiFact> current = new HashMap<>();
-        for (KpiFact fact : result.facts()) {
-            current.put(fact.factId(), fact);
-            if (!fact.sameContentAs(emittedFacts.get(fact.factId()))) {
-                ctx.output(FACTS, fact);
-                emittedFacts.put(fact.factId(), fact);
-            }
-        }
-        List<KpiFact> retracted = new ArrayList<>();
+        // what was emitted, read in one pass (a get per fact looks the session up in the state table each time)
+        Map<String, KpiFact> emitted = new HashMap<>();
         for (Map.Entry<String, KpiFact> entry : emittedFacts.entries()) {
-            if (!current.containsKey(entry.getKey()) && !entry.getValue().deleted()) {
-                retracted.add(entry.getValue().asDeleted(version));
+            emitted.put(entry.getKey(), entry.getValue());
+        }
+        Map<String, KpiFact> changed = new LinkedHashMap<>();
+        for (KpiFact fact : result.facts()) {
+            KpiFact previous = emitted.remove(fact.factId());
+            if (!fact.sameContentAs(previous)) {
+                // a new fact, or one that replaces what was emitted under its factId
+                ctx.output(FACTS, fact);
+                changed.put(fact.factId(), fact);
             }
         }
-        for (KpiFact gone : retracted) {
-            ctx.output(FACTS, gone);
-            emittedFacts.put(gone.factId(), gone);
+        for (KpiFact previous : emitted.values()) {
+            if (!previous.deleted()) {
+                // a fact the session no longer has
+                KpiFact gone = previous.asDeleted(version);
+                ctx.output(FACTS, gone);
+                changed.put(gone.factId(), gone);
+            }
+        }
+        if (!changed.isEmpty()) {
+            emittedFacts.putAll(changed);
         }
 
         if (!signalFor.isEmpty()) {
@@ -242,7 +282,33 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         }
     }
 
-    private void clearSession() {
+    /**
+     * The session over its applied events: the cached fold continued with {@code added} when they all come after
+     * what it applied, else a fold over every applied event.
+     */
+    private SessionTimeline.Result upToDate(String sessionId, List<SessionEvent> added) throws Exception {
+        List<SessionEvent> ordered = new ArrayList<>(added);
+        ordered.sort(SessionTimeline.CANONICAL_ORDER);
+        SessionTimeline.Fold fold = folds.get(sessionId);
+        if (fold != null && fold.continuesWith(ordered)) {
+            fold.applyInOrder(ordered);
+            return fold.result();
+        }
+        List<SessionEvent> events = new ArrayList<>();
+        for (SessionEvent e : applied.get()) {
+            events.add(e);
+        }
+        events.sort(SessionTimeline.CANONICAL_ORDER);
+        fold = new SessionTimeline.Fold(sessionId, config);
+        fold.applyInOrder(events);
+        if (foldCacheSessions > 0) {
+            folds.put(sessionId, fold);
+        }
+        return fold.result();
+    }
+
+    private void clearSession(String sessionId) {
+        folds.remove(sessionId);
         seenEventIds.clear();
         applied.clear();
         pending.clear();
