@@ -42,7 +42,8 @@ import java.util.Set;
  * ({@link SessionTimeline.Fold}, kept for recently flushed sessions) is continued with them; a late event, or a
  * session whose fold is not kept, is folded again from all its stored events. The result is compared with what was
  * emitted before: a changed row goes to the main output; new or changed facts go to
- * {@link #FACTS}; facts that disappeared are re-emitted there with {@code deleted = true}; queue signals caused
+ * {@link #FACTS}; facts that disappeared are re-emitted there with {@code deleted = true}; each of these also goes
+ * to {@link #FACT_CHANGES} with the fact it replaces; queue signals caused
  * by the events of this flush go to {@link #QUEUE_SIGNALS}.
  *
  * <p>State is dropped once the watermark passes the session's latest event by the retention (one cleanup timer,
@@ -52,6 +53,12 @@ import java.util.Set;
 public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEvent, SessionRow> {
 
     public static final OutputTag<KpiFact> FACTS = new OutputTag<>("kpi-facts", TypeInformation.of(KpiFact.class));
+    /**
+     * Every emission to {@link #FACTS} as a change from the fact emitted before for its factId (deletions included),
+     * for the rollup, which must subtract what a re-emission replaces.
+     */
+    public static final OutputTag<FactChange> FACT_CHANGES =
+            new OutputTag<>("kpi-fact-changes", TypeInformation.of(FactChange.class));
     public static final OutputTag<QueueSignal> QUEUE_SIGNALS =
             new OutputTag<>("queue-signals", TypeInformation.of(QueueSignal.class));
     /**
@@ -244,6 +251,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             if (!fact.sameContentAs(previous)) {
                 // a new fact, or one that replaces what was emitted under its factId
                 ctx.output(FACTS, fact);
+                ctx.output(FACT_CHANGES, new FactChange(previous, fact));
                 s.emittedFacts.put(fact.factId(), fact);
             }
         }
@@ -251,12 +259,14 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             List<KpiFact> retracted = new ArrayList<>();
             for (KpiFact previous : s.emittedFacts.values()) {
                 if (!current.contains(previous.factId()) && !previous.deleted()) {
-                    retracted.add(previous.asDeleted(version));
+                    retracted.add(previous);
                 }
             }
-            for (KpiFact gone : retracted) {
+            for (KpiFact before : retracted) {
                 // a fact the session no longer has
+                KpiFact gone = before.asDeleted(version);
                 ctx.output(FACTS, gone);
+                ctx.output(FACT_CHANGES, new FactChange(before, gone));
                 s.emittedFacts.put(gone.factId(), gone);
             }
         }

@@ -10,8 +10,12 @@ import io.chatkpi.jobs.kpi.SessionRow.Status;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -394,6 +398,39 @@ public final class SessionTimeline {
                     queue == null ? "" : queue, rep == null ? "" : rep, valueMs, detail, flag, 0, false));
         }
 
+        /**
+         * The SESSION_K facts ({@link FactKind#sessionKindOf}): per K, the earliest K fact of each (queueId, repId),
+         * and of each queueId and of the session, found in one pass over the facts.
+         */
+        private void addSessionFacts(List<KpiFact> all, long version) {
+            Map<FactKind, Map<List<String>, KpiFact>> byRow = new EnumMap<>(FactKind.class);
+            Map<FactKind, Map<String, KpiFact>> byQueue = new EnumMap<>(FactKind.class);
+            Map<FactKind, KpiFact> bySession = new EnumMap<>(FactKind.class);
+            for (KpiFact f : all) {
+                FactKind sessionKind = FactKind.sessionKindOf(f.kind());
+                if (sessionKind == null) {
+                    continue;
+                }
+                byRow.computeIfAbsent(sessionKind, k -> new LinkedHashMap<>())
+                        .merge(List.of(f.queueId(), f.repId()), f, Walk::earlier);
+                byQueue.computeIfAbsent(sessionKind, k -> new HashMap<>()).merge(f.queueId(), f, Walk::earlier);
+                bySession.merge(sessionKind, f, Walk::earlier);
+            }
+            byRow.forEach((sessionKind, rows) -> rows.values().forEach(first -> {
+                String detail = (first == bySession.get(sessionKind) ? FactKind.SESSION_LEVEL + "," : "")
+                        + (first == byQueue.get(sessionKind).get(first.queueId()) ? FactKind.QUEUE_LEVEL + "," : "")
+                        + FactKind.REP_LEVEL;
+                String eventId = first.factId().substring(sessionId.length() + first.kind().name().length() + 2);
+                all.add(new KpiFact(KpiFact.factId(sessionId, sessionKind, eventId), sessionId, sessionKind,
+                        first.atMs(), first.queueId(), first.repId(), null, detail, false, version, false));
+            }));
+        }
+
+        private static KpiFact earlier(KpiFact a, KpiFact b) {
+            int byTime = Long.compare(a.atMs(), b.atMs());
+            return byTime < 0 || (byTime == 0 && a.factId().compareTo(b.factId()) <= 0) ? a : b;
+        }
+
         Result result(long version) {
             List<KpiFact> all = new ArrayList<>(facts.size() + 1);
             if (startedEvent != null) {
@@ -404,6 +441,7 @@ public final class SessionTimeline {
             for (KpiFact f : facts) {
                 all.add(f.withVersion(version));
             }
+            addSessionFacts(all, version);
             SessionRow row = new SessionRow(
                     sessionId, channel, topic, queueId, lastJoinedRep,
                     startedEvent != null ? startedEvent.ts() : earliestTs,

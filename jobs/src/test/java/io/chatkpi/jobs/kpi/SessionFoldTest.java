@@ -61,8 +61,8 @@ class SessionFoldTest {
 
     /**
      * Many interleaved random sessions, delivered shuffled within the bound (watermark held back), then with the
-     * watermark not held back (many late events), redeliveries included: every output (rows, facts, queue signals,
-     * provisional queue waits) in the same order as the operator that recomputes every session. A cache of 3
+     * watermark not held back (many late events), redeliveries included: every output (rows, facts, fact changes,
+     * queue signals, provisional queue waits) in the same order as the operator that recomputes every session. A cache of 3
      * sessions makes most flushes miss it (eviction), the default keeps every session.
      */
     @ParameterizedTest(name = "fold cache of {0} sessions")
@@ -112,8 +112,8 @@ class SessionFoldTest {
                 assertThat(fast.getOutput()).as("lag %d: rows and watermarks", lag).hasSameSizeAs(full.getOutput());
                 assertThat(List.copyOf(fast.getOutput())).as("lag %d: rows and watermarks", lag)
                         .isEqualTo(List.copyOf(full.getOutput()));
-                for (OutputTag<?> tag : List.of(SessionKpiFunction.FACTS, SessionKpiFunction.QUEUE_SIGNALS,
-                        SessionKpiFunction.LIVE_QUEUE_WAITS)) {
+                for (OutputTag<?> tag : List.of(SessionKpiFunction.FACTS, SessionKpiFunction.FACT_CHANGES,
+                        SessionKpiFunction.QUEUE_SIGNALS, SessionKpiFunction.LIVE_QUEUE_WAITS)) {
                     assertThat(values(fast, tag)).as("lag %d: %s", lag, tag.getId()).isNotEmpty()
                             .isEqualTo(values(full, tag));
                 }

@@ -20,6 +20,11 @@ class SessionRecordsPojoTest {
     }
 
     @Test
+    void factChangeIsAPojo() {
+        assertSerializedAsPojoWithoutKryo(FactChange.class);
+    }
+
+    @Test
     void queueSignalAndSessionEventArePojos() {
         assertSerializedAsPojoWithoutKryo(QueueSignal.class);
         assertSerializedAsPojoWithoutKryo(SessionEvent.class);
