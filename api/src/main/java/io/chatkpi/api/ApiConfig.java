@@ -20,6 +20,7 @@ import java.util.Properties;
  *
  * <table>
  * <tr><td>CHATKPI_API_PORT</td><td>7070</td></tr>
+ * <tr><td>CHATKPI_API_HOST</td><td>0.0.0.0 (every interface; 127.0.0.1 for this machine only)</td></tr>
  * <tr><td>CHATKPI_API_KEYS</td><td>{@code role:key,role:key}, roles chat-service, manager, analyst</td></tr>
  * <tr><td>CHATKPI_CLICKHOUSE_URL</td><td>http://127.0.0.1:8123</td></tr>
  * <tr><td>CHATKPI_CLICKHOUSE_DATABASE</td><td>chatkpi</td></tr>
@@ -34,6 +35,7 @@ import java.util.Properties;
  */
 public record ApiConfig(
         int port,
+        String host,
         List<ApiKey> apiKeys,
         boolean insecureNoAuth,
         String clickhouseUrl,
@@ -53,6 +55,7 @@ public record ApiConfig(
     public ApiConfig {
         apiKeys = List.copyOf(apiKeys);
         if (port < 0 || port > 65535) throw new IllegalArgumentException("CHATKPI_API_PORT out of range: " + port);
+        if (host == null || host.isBlank()) throw new IllegalArgumentException("CHATKPI_API_HOST must not be empty");
         if (rateLimitPerMinute <= 0) throw new IllegalArgumentException("CHATKPI_API_RATE_LIMIT must be > 0");
         if (maxBodyBytes <= 0) throw new IllegalArgumentException("CHATKPI_API_MAX_BODY_BYTES must be > 0");
     }
@@ -63,36 +66,43 @@ public record ApiConfig(
     }
 
     public ApiConfig withKeys(List<ApiKey> keys) {
-        return new ApiConfig(port, keys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
+        return new ApiConfig(port, host, keys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
                 clickhousePassword, analystUser, analystPassword, kafkaBootstrap, rateLimitPerMinute, maxBodyBytes,
                 queryTimeout, ewtFeedStaleAfter);
     }
 
     public ApiConfig withPort(int newPort) {
-        return new ApiConfig(newPort, apiKeys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
+        return new ApiConfig(newPort, host, apiKeys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
+                clickhousePassword, analystUser, analystPassword, kafkaBootstrap, rateLimitPerMinute, maxBodyBytes,
+                queryTimeout, ewtFeedStaleAfter);
+    }
+
+    /** The interface to listen on: 127.0.0.1 keeps the API to this machine (the demo's choice). */
+    public ApiConfig withHost(String newHost) {
+        return new ApiConfig(port, newHost, apiKeys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
                 clickhousePassword, analystUser, analystPassword, kafkaBootstrap, rateLimitPerMinute, maxBodyBytes,
                 queryTimeout, ewtFeedStaleAfter);
     }
 
     public ApiConfig withClickHouse(String url, String database, String user, String password) {
-        return new ApiConfig(port, apiKeys, insecureNoAuth, url, database, user, password, analystUser,
+        return new ApiConfig(port, host, apiKeys, insecureNoAuth, url, database, user, password, analystUser,
                 analystPassword, kafkaBootstrap, rateLimitPerMinute, maxBodyBytes, queryTimeout, ewtFeedStaleAfter);
     }
 
     public ApiConfig withAnalyst(String user, String password) {
-        return new ApiConfig(port, apiKeys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
+        return new ApiConfig(port, host, apiKeys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
                 clickhousePassword, user, password, kafkaBootstrap, rateLimitPerMinute, maxBodyBytes, queryTimeout,
                 ewtFeedStaleAfter);
     }
 
     public ApiConfig withKafkaBootstrap(String bootstrap) {
-        return new ApiConfig(port, apiKeys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
+        return new ApiConfig(port, host, apiKeys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
                 clickhousePassword, analystUser, analystPassword, bootstrap, rateLimitPerMinute, maxBodyBytes,
                 queryTimeout, ewtFeedStaleAfter);
     }
 
     public ApiConfig withLimits(int perMinute, long bodyBytes, Duration timeout) {
-        return new ApiConfig(port, apiKeys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
+        return new ApiConfig(port, host, apiKeys, insecureNoAuth, clickhouseUrl, clickhouseDatabase, clickhouseUser,
                 clickhousePassword, analystUser, analystPassword, kafkaBootstrap, perMinute, bodyBytes, timeout,
                 ewtFeedStaleAfter);
     }
@@ -112,6 +122,7 @@ public record ApiConfig(
     static ApiConfig fromSettings(Map<String, String> s, boolean insecureNoAuth) {
         return new ApiConfig(
                 intSetting(s, "CHATKPI_API_PORT", DEFAULT_PORT),
+                s.getOrDefault("CHATKPI_API_HOST", "0.0.0.0"),
                 parseKeys(s.getOrDefault("CHATKPI_API_KEYS", "")),
                 insecureNoAuth,
                 s.getOrDefault("CHATKPI_CLICKHOUSE_URL", "http://127.0.0.1:8123"),
@@ -180,7 +191,7 @@ public record ApiConfig(
     /** Never prints keys or passwords. */
     @Override
     public String toString() {
-        return "ApiConfig[port=" + port + ", apiKeys=" + apiKeys.size() + " (" + apiKeys.stream()
+        return "ApiConfig[port=" + port + ", host=" + host + ", apiKeys=" + apiKeys.size() + " (" + apiKeys.stream()
                 .map(k -> k.role().id()).distinct().toList() + "), insecureNoAuth=" + insecureNoAuth
                 + ", clickhouseUrl=" + clickhouseUrl + ", database=" + clickhouseDatabase + ", user="
                 + clickhouseUser + ", analystUser=" + analystUser + ", kafkaBootstrap=" + kafkaBootstrap

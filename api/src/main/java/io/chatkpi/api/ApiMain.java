@@ -105,7 +105,7 @@ public final class ApiMain {
             List<ApiServer.Route> routes = new ArrayList<>(ReportingRoutes.of(clickhouse, analyst, store, clock));
             ClickHouseGateway readiness = clickhouse;
             Javalin app = ApiServer.create(new ApiServer.Dependencies(config, clock, store, feed, readiness::ping,
-                    routes)).start(config.port());
+                    routes)).start(config.host(), config.port());
             return new Running(app, feed, clickhouse, analyst);
         } catch (RuntimeException e) {
             // a port in use must not leave the feed's consumer thread and the HTTP clients behind in the demo's JVM

@@ -39,6 +39,9 @@ final class ApiBenchmark {
     }
 
     BenchResults.EwtLoad ewtLoad() throws Exception {
+        if (options.ewtLoadGenerator() == BenchOptions.EwtLoadGenerator.WRK) {
+            return ewtLoadFromWrk();
+        }
         int clients = options.clients();
         AtomicBoolean measuring = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -91,9 +94,24 @@ final class ApiBenchmark {
         if (firstError.get() != null) Progress.say("api: EWT errors, the first: %s", firstError.get());
         double rps = all.count() / seconds;
         BenchResults.EwtLoad result = new BenchResults.EwtLoad(rps, all.percentileMs(50), all.percentileMs(99),
-                all.count(), errors.get(), clients, options.loadSeconds(), EWT_PATH);
+                all.count(), errors.get(), clients, options.loadSeconds(), EWT_PATH, "java threads in the bench JVM");
         Progress.say("api: EWT %,.0f requests/s, p50 %s ms, p99 %s ms, %d errors", rps,
                 FreshnessBenchmark.fmt(result.p50Ms()), FreshnessBenchmark.fmt(result.p99Ms()), errors.get());
+        return result;
+    }
+
+    private BenchResults.EwtLoad ewtLoadFromWrk() throws Exception {
+        int clients = options.clients();
+        String url = "http://127.0.0.1:" + live.apiPort() + EWT_PATH;
+        Progress.say("api: wrk, %d connections on GET %s (%d s warm-up, then %d s measured)", clients, EWT_PATH,
+                WARM_UP_NANOS / 1_000_000_000L, options.loadSeconds());
+        WrkLoad.run(url, live.chatKey, clients, (int) (WARM_UP_NANOS / 1_000_000_000L));
+        WrkLoad.Report report = WrkLoad.run(url, live.chatKey, clients, options.loadSeconds());
+        BenchResults.EwtLoad result = new BenchResults.EwtLoad(report.rps(), report.p50Ms(), report.p99Ms(),
+                report.requests(), report.errors(), clients, options.loadSeconds(), EWT_PATH,
+                "wrk (own process, 2 threads)");
+        Progress.say("api: EWT %,.0f requests/s, p50 %s ms, p99 %s ms, %d errors (wrk)", result.rps(),
+                FreshnessBenchmark.fmt(result.p50Ms()), FreshnessBenchmark.fmt(result.p99Ms()), result.errors());
         return result;
     }
 

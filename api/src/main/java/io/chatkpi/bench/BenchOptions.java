@@ -25,7 +25,17 @@ public record BenchOptions(
         int loadSeconds,
         long kpiSessions,
         int kpiRequests,
-        int kpiMaxSeconds) {
+        int kpiMaxSeconds,
+        EwtLoadGenerator ewtLoadGenerator) {
+
+    /** What sends the EWT endpoint's load: wrk in its own process (when installed), or threads in the bench JVM. */
+    public enum EwtLoadGenerator {
+        WRK, JAVA;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** The three measurements; --only picks one. */
     public enum Part {
@@ -48,6 +58,8 @@ public record BenchOptions(
               --probes-per-second X  EWT freshness probes (default 40)
               --clients N            concurrent clients of the EWT endpoint load (default 32)
               --load-duration S      seconds of EWT endpoint load (default 20)
+              --ewt-load G           wrk | java: the EWT load from wrk in its own process (default when wrk is
+                                     installed) or from threads in the bench JVM
               --kpi-sessions N       sessions loaded for the KPI endpoint (default 10000000)
               --kpi-requests N       KPI endpoint requests at most (default 100)
               --kpi-max-seconds S    stop sending KPI requests after S seconds (default 180)
@@ -56,7 +68,8 @@ public record BenchOptions(
 
     public static BenchOptions defaults(Path home) {
         return new BenchOptions(2_000_000, 2_000, 60, EnumSet.allOf(Part.class), defaultJson(home), 3,
-                KpiWatermarks.DEFAULT_OUT_OF_ORDERNESS.toMillis(), 40, 32, 20, 10_000_000, 100, 180);
+                KpiWatermarks.DEFAULT_OUT_OF_ORDERNESS.toMillis(), 40, 32, 20, 10_000_000, 100, 180,
+                WrkLoad.installed() ? EwtLoadGenerator.WRK : EwtLoadGenerator.JAVA);
     }
 
     public static BenchOptions parse(String[] args, Path home) {
@@ -87,6 +100,7 @@ public record BenchOptions(
                         o.kpiMaxSeconds);
                 case "--kpi-max-seconds" -> o.withKpi(o.kpiSessions, o.kpiRequests,
                         (int) positive(name, Integer.parseInt(v)));
+                case "--ewt-load" -> o.withEwtLoadGenerator(ewtLoadGenerator(v));
                 default -> throw new IllegalArgumentException("unknown option " + name);
             };
         }
@@ -100,23 +114,36 @@ public record BenchOptions(
 
     BenchOptions with(long events, double rate, int durationSeconds, Path json) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
-                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds);
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator);
     }
 
     BenchOptions withParts(Set<Part> only) {
         return new BenchOptions(events, rate, durationSeconds, only, json, partitions, outOfOrdernessMs,
-                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds);
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator);
     }
 
     BenchOptions withSizes(int partitions, long outOfOrdernessMs, double probesPerSecond, int clients,
                            int loadSeconds) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
-                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds);
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator);
     }
 
     BenchOptions withKpi(long kpiSessions, int kpiRequests, int kpiMaxSeconds) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
-                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds);
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator);
+    }
+
+    BenchOptions withEwtLoadGenerator(EwtLoadGenerator generator) {
+        return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, generator);
+    }
+
+    private static EwtLoadGenerator ewtLoadGenerator(String v) {
+        try {
+            return EwtLoadGenerator.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--ewt-load must be wrk or java, got '" + v + "'");
+        }
     }
 
     private static Part part(String v) {

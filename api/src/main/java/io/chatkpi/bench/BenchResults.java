@@ -42,9 +42,9 @@ public record BenchResults(
 
     public record Api(EwtLoad ewt, KpiQueries kpi) {}
 
-    /** Closed-loop load of the one-queue EWT endpoint. */
+    /** Closed-loop load of the one-queue EWT endpoint; generator = what sent it (wrk or the bench JVM). */
     public record EwtLoad(double rps, Double p50Ms, Double p99Ms, long requests, long errors, int clients,
-                          int seconds, String path) {}
+                          int seconds, String path, String generator) {}
 
     /**
      * Sequential requests of /api/v1/kpis over 30 days at 1 h (answered from kpi_rollup), after kpi_rollup was filled

@@ -30,7 +30,8 @@ final class ResultsTable {
         }
         if (r.api() != null && r.api().ewt() != null) {
             BenchResults.EwtLoad e = r.api().ewt();
-            rows.add(new Row("EWT endpoint requests/s (" + e.clients() + " clients)", num(e.rps()), ">= 5,000",
+            rows.add(new Row("EWT endpoint requests/s (" + e.clients() + " clients, " + e.generator() + ")",
+                    num(e.rps()), ">= 5,000",
                     met(e.rps() >= 5000)));
             rows.add(new Row("EWT endpoint p50 ms", ms(e.p50Ms()), "", ""));
             rows.add(new Row("EWT endpoint p99 ms", ms(e.p99Ms()), "<= 5", met(e.p99Ms() != null && e.p99Ms() <= 5)));

@@ -54,7 +54,8 @@ public final class Demo implements AutoCloseable {
               --seed S            simulator seed (default: the current time, so runs never reuse event ids)
               --duplicate-share X share of events sent twice, to show deduplication (default 0.01)
               --invalid-share X   share of extra invalid lines, to show rejection (default 0.005)
-              --api-port P        reporting API and dashboard port (default $CHATKPI_API_PORT, else 7070; 0 = any free)
+              --api-port P        reporting API and dashboard port (default $CHATKPI_API_PORT, else 7070; 0 = any free);
+                                  it listens on 127.0.0.1 only, unless CHATKPI_API_HOST names another interface
               --flink-ports P-Q   Flink REST port range (default 8081-8099)
               --database DB       ClickHouse database (default chatkpi)
             CHATKPI_CLICKHOUSE_URL=http://host:port uses an existing ClickHouse instead of starting one.
@@ -126,7 +127,8 @@ public final class Demo implements AutoCloseable {
                     config.get("database", ClickHouseServer.DEFAULT_DATABASE),
                     home.toAbsolutePath().normalize(),
                     clickHouseUrl == null || clickHouseUrl.isBlank() ? null : clickHouseUrl.trim(),
-                    ApiConfig.load(env, null, false).withPort(config.getInt("api-port", ApiConfig.DEFAULT_PORT)));
+                    demoHost(ApiConfig.load(env, null, false), env)
+                            .withPort(config.getInt("api-port", ApiConfig.DEFAULT_PORT)));
             Set<String> unknown = config.unknownArguments();
             if (!unknown.isEmpty()) {
                 throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown));
@@ -267,6 +269,11 @@ public final class Demo implements AutoCloseable {
      * The API on the demo's own ClickHouse (its read/write user, and the read-only analyst user for SQL) and broker;
      * keys from CHATKPI_API_KEYS, else one generated per role for this run.
      */
+    /** The demo's API answers this machine only, unless CHATKPI_API_HOST says otherwise. */
+    public static ApiConfig demoHost(ApiConfig config, Map<String, String> env) {
+        return env.containsKey("CHATKPI_API_HOST") ? config : config.withHost("127.0.0.1");
+    }
+
     private ApiConfig apiConfig(Settings s) {
         ApiConfig c = s.api().withKafkaBootstrap(kafka.bootstrapServers());
         if (clickHouse.isExternal()) {

@@ -24,6 +24,21 @@ class ApiConfigTest {
     }
 
     @Test
+    void listensOnEveryInterfaceUnlessAHostIsNamed() {
+        assertThat(ApiConfig.load(Map.of(), null, false).host()).isEqualTo("0.0.0.0");
+        assertThat(ApiConfig.load(Map.of("CHATKPI_API_HOST", "127.0.0.1"), null, false).host())
+                .isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> ApiConfig.load(Map.of("CHATKPI_API_HOST", " "), null, false))
+                .hasMessageContaining("CHATKPI_API_HOST");
+        // the demo keeps its API to this machine unless told otherwise
+        ApiConfig defaults = ApiConfig.load(Map.of(), null, false);
+        assertThat(io.chatkpi.demo.Demo.demoHost(defaults, Map.of()).host()).isEqualTo("127.0.0.1");
+        Map<String, String> named = Map.of("CHATKPI_API_HOST", "0.0.0.0");
+        assertThat(io.chatkpi.demo.Demo.demoHost(ApiConfig.load(named, null, false), named).host())
+                .isEqualTo("0.0.0.0");
+    }
+
+    @Test
     void parsesKeysOfEveryRole() {
         List<ApiKey> keys = ApiConfig.parseKeys("chat-service:cs-1, manager:m-1,analyst:a-1,analyst:a-2");
         assertThat(keys).extracting(ApiKey::role)

@@ -6,6 +6,7 @@ import io.chatkpi.ingest.ewt.EwtSnapshot;
 import io.chatkpi.ingest.ewt.WaitSample;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -103,8 +105,15 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
     private transient ListState<LiveSample> confirmed;
     /** Provisional samples not yet confirmed, by identity. */
     private transient MapState<String, LiveSample> provisional;
+    /**
+     * The same provisional samples in {@link #BY_TIME} order: one value, so that the heap state backend hands back
+     * the list itself (a ListState would be copied element by element on every read).
+     */
+    private transient ValueState<List<LiveSample>> provisionalByTime;
     /** Identities confirmed while their provisional one may still be on its way (until time + confirmWithin). */
     private transient MapState<String, Long> recentlyConfirmed;
+    /** The same identities in {@link #BY_TIME} order (waitMs unused). */
+    private transient ValueState<List<LiveSample>> recentlyConfirmedByTime;
     private transient ValueState<EwtSnapshot> lastEmitted;
 
     private transient Counter withdrawn;
@@ -121,7 +130,11 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
         TypeInformation<LiveSample> sampleType = TypeInformation.of(LiveSample.class);
         confirmed = ctx.getListState(new ListStateDescriptor<>("liveConfirmedSamples", sampleType));
         provisional = ctx.getMapState(new MapStateDescriptor<>("liveProvisionalSamples", Types.STRING, sampleType));
+        TypeInformation<List<LiveSample>> samplesType = new ListTypeInfo<>(sampleType);
+        provisionalByTime = ctx.getState(new ValueStateDescriptor<>("liveProvisionalByTime", samplesType));
         recentlyConfirmed = ctx.getMapState(new MapStateDescriptor<>("liveRecentlyConfirmed", Types.STRING, Types.LONG));
+        recentlyConfirmedByTime =
+                ctx.getState(new ValueStateDescriptor<>("liveRecentlyConfirmedByTime", samplesType));
         lastEmitted = ctx.getState(
                 new ValueStateDescriptor<>("liveLastSnapshot", TypeInformation.of(EwtSnapshot.class)));
         withdrawn = ctx.getMetricGroup().counter(WITHDRAWN_SAMPLES_METRIC);
@@ -140,7 +153,11 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
             duplicates.inc();
             return;
         }
-        provisional.put(wait.eventId(), LiveSample.of(wait));
+        LiveSample sample = LiveSample.of(wait);
+        List<LiveSample> byTime = provisionalByTime(); // before the put: an index is rebuilt from the map if absent
+        provisional.put(wait.eventId(), sample);
+        insertInOrder(byTime, sample);
+        provisionalByTime.update(byTime);
         ctx.timerService().registerEventTimeTimer(wait.atMs() + config.confirmWithinMs());
         emitIfChanged(wait.atMs(), ctx.getCurrentKey(), out);
     }
@@ -149,10 +166,23 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
     @Override
     public void processElement2(QueueSignal wait, Context ctx, Collector<EwtSnapshot> out) throws Exception {
         if (wait.kind() != QueueSignal.Kind.QUEUE_WAIT) return;
-        provisional.remove(wait.eventId());
+        LiveSample replaced = provisional.get(wait.eventId());
+        if (replaced != null) {
+            provisional.remove(wait.eventId());
+            List<LiveSample> byTime = provisionalByTime();
+            removeFromOrder(byTime, replaced);
+            updateOrClear(provisionalByTime, byTime);
+        }
         long forgetAt = wait.atMs() + config.confirmWithinMs();
         if (forgetAt > ctx.timerService().currentWatermark()) {
+            Long previous = recentlyConfirmed.get(wait.eventId());
+            List<LiveSample> byTime = recentlyConfirmedByTime();
+            if (previous != null) {
+                removeFromOrder(byTime, new LiveSample(wait.eventId(), previous, 0));
+            }
             recentlyConfirmed.put(wait.eventId(), wait.atMs());
+            insertInOrder(byTime, new LiveSample(wait.eventId(), wait.atMs(), 0));
+            recentlyConfirmedByTime.update(byTime);
             ctx.timerService().registerEventTimeTimer(forgetAt);
         }
         List<LiveSample> kept = confirmedSamples();
@@ -168,18 +198,30 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EwtSnapshot> out) throws Exception {
-        List<String> gone = new ArrayList<>();
-        for (Map.Entry<String, LiveSample> e : provisional.entries()) {
-            if (e.getValue().atMs() + config.confirmWithinMs() <= timestamp) gone.add(e.getKey());
+        // both indexes are in time order, so what is due is a prefix: one timer costs what it removes, not what is held
+        List<LiveSample> pendingOnes = provisionalByTime();
+        int gone = 0;
+        while (gone < pendingOnes.size() && pendingOnes.get(gone).atMs() + config.confirmWithinMs() <= timestamp) {
+            provisional.remove(pendingOnes.get(gone).eventId());
+            gone++;
         }
-        for (String id : gone) provisional.remove(id);
-        withdrawn.inc(gone.size());
+        if (gone > 0) {
+            pendingOnes.subList(0, gone).clear();
+            updateOrClear(provisionalByTime, pendingOnes);
+        }
+        withdrawn.inc(gone);
 
-        List<String> forget = new ArrayList<>();
-        for (Map.Entry<String, Long> e : recentlyConfirmed.entries()) {
-            if (e.getValue() + config.confirmWithinMs() <= timestamp) forget.add(e.getKey());
+        List<LiveSample> confirmedIds = recentlyConfirmedByTime();
+        int forget = 0;
+        while (forget < confirmedIds.size()
+                && confirmedIds.get(forget).atMs() + config.confirmWithinMs() <= timestamp) {
+            recentlyConfirmed.remove(confirmedIds.get(forget).eventId());
+            forget++;
         }
-        for (String id : forget) recentlyConfirmed.remove(id);
+        if (forget > 0) {
+            confirmedIds.subList(0, forget).clear();
+            updateOrClear(recentlyConfirmedByTime, confirmedIds);
+        }
 
         List<LiveSample> kept = confirmedSamples();
         if (kept.removeIf(s -> s.atMs() <= timestamp - config.windowMs())) {
@@ -192,7 +234,7 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
     private void emitIfChanged(long causeMs, String queueId, Collector<EwtSnapshot> out) throws Exception {
         EwtSnapshot last = lastEmitted.value();
         long asOf = last == null ? causeMs : Math.max(last.asOfMs(), causeMs);
-        List<WaitSample> inForce = calculator.inForce(samplesOldestFirst(), asOf);
+        List<WaitSample> inForce = inForce(asOf);
         EwtFigures figures = calculator.figures(inForce);
         if (last == null ? inForce.isEmpty() : figures.equals(last.figures()) && inForce.equals(last.samples())) {
             return;
@@ -202,23 +244,82 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
         lastEmitted.update(snapshot);
     }
 
-    /** Confirmed and provisional samples, oldest first; on equal times confirmed ones first, as applied. */
-    private List<WaitSample> samplesOldestFirst() throws Exception {
-        List<LiveSample> pendingOnes = new ArrayList<>();
-        for (LiveSample s : provisional.values()) pendingOnes.add(s);
-        pendingOnes.sort(BY_TIME);
+    /**
+     * {@link EwtCalculator#inForce} at {@code t} over the confirmed and provisional samples merged oldest first (on
+     * equal times confirmed ones first, as applied), walked from the newest end of both: it reads at most
+     * maxSamples of each instead of merging everything held.
+     */
+    private List<WaitSample> inForce(long t) throws Exception {
         List<LiveSample> exact = confirmedSamples();
-        List<WaitSample> merged = new ArrayList<>(exact.size() + pendingOnes.size());
-        int i = 0;
-        int j = 0;
-        while (i < exact.size() || j < pendingOnes.size()) {
-            if (j == pendingOnes.size() || (i < exact.size() && exact.get(i).atMs() <= pendingOnes.get(j).atMs())) {
-                merged.add(exact.get(i++).sample());
-            } else {
-                merged.add(pendingOnes.get(j++).sample());
-            }
+        List<LiveSample> pendingOnes = provisionalByTime();
+        // the walk skips samples after t; in the provisional ones (which can be many) skip them at once
+        int j = firstAfter(pendingOnes, t) - 1;
+        int i = exact.size() - 1;
+        List<WaitSample> newestFirst = new ArrayList<>(config.maxSamples());
+        while ((i >= 0 || j >= 0) && newestFirst.size() < config.maxSamples()) {
+            // the newest remaining of the merged order: on equal times the provisional one is the later one
+            LiveSample s = (j >= 0 && (i < 0 || pendingOnes.get(j).atMs() >= exact.get(i).atMs()))
+                    ? pendingOnes.get(j--)
+                    : exact.get(i--);
+            if (s.atMs() > t) continue;
+            if (s.atMs() <= t - config.windowMs()) break;
+            newestFirst.add(s.sample());
         }
-        return merged;
+        return newestFirst;
+    }
+
+    /** The index of the first sample with time after {@code t} in a list in {@link #BY_TIME} order. */
+    private static int firstAfter(List<LiveSample> byTime, long t) {
+        int lo = 0;
+        int hi = byTime.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (byTime.get(mid).atMs() <= t) lo = mid + 1; else hi = mid;
+        }
+        return lo;
+    }
+
+    private static void insertInOrder(List<LiveSample> byTime, LiveSample sample) {
+        // after every sample that does not come after it (partitions read at different event times interleave, so
+        // the place can be far from the end)
+        int lo = 0;
+        int hi = byTime.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (BY_TIME.compare(byTime.get(mid), sample) <= 0) lo = mid + 1; else hi = mid;
+        }
+        byTime.add(lo, sample);
+    }
+
+    private static void removeFromOrder(List<LiveSample> byTime, LiveSample sample) {
+        int at = Collections.binarySearch(byTime, sample, BY_TIME);
+        if (at >= 0) byTime.remove(at);
+    }
+
+    private static void updateOrClear(ValueState<List<LiveSample>> state, List<LiveSample> values)
+            throws Exception {
+        if (values.isEmpty()) state.clear(); else state.update(values);
+    }
+
+    private List<LiveSample> provisionalByTime() throws Exception {
+        List<LiveSample> stored = provisionalByTime.value();
+        List<LiveSample> out = stored != null ? stored : new ArrayList<>();
+        if (out.isEmpty() && !provisional.isEmpty()) {
+            // restored from a savepoint taken before the time-ordered index existed
+            for (LiveSample s : provisional.values()) out.add(s);
+            out.sort(BY_TIME);
+        }
+        return out;
+    }
+
+    private List<LiveSample> recentlyConfirmedByTime() throws Exception {
+        List<LiveSample> stored = recentlyConfirmedByTime.value();
+        List<LiveSample> out = stored != null ? stored : new ArrayList<>();
+        if (out.isEmpty() && !recentlyConfirmed.isEmpty()) {
+            for (Map.Entry<String, Long> e : recentlyConfirmed.entries()) out.add(new LiveSample(e.getKey(), e.getValue(), 0));
+            out.sort(BY_TIME);
+        }
+        return out;
     }
 
     private List<LiveSample> confirmedSamples() throws Exception {

@@ -10,8 +10,12 @@ import io.chatkpi.jobs.kpi.SessionRow.Status;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -59,18 +63,64 @@ public final class SessionTimeline {
         }
         List<SessionEvent> ordered = new ArrayList<>(events);
         ordered.sort(CANONICAL_ORDER);
-        Walk walk = new Walk(sessionId, config);
-        Set<String> applied = new HashSet<>();
-        for (SessionEvent e : ordered) {
-            if (!sessionId.equals(e.sessionId())) {
-                throw new IllegalArgumentException("event " + e.eventId() + " belongs to " + e.sessionId()
-                        + ", not " + sessionId);
-            }
-            if (applied.add(e.eventId())) {
-                walk.apply(e);
+        Fold fold = new Fold(sessionId, config);
+        fold.applyInOrder(ordered);
+        return fold.result();
+    }
+
+    /**
+     * A pass over a session's events that can be continued: {@link #compute} over a set of events equals a fold
+     * that was given the same events in canonical order, in any number of steps. The operator keeps one per open
+     * session so that events applied at a flush (all newer than everything applied before) cost what they add, not
+     * a walk over the whole session; anything else (a late event) needs {@link #compute} over every event.
+     */
+    static final class Fold {
+        private final String sessionId;
+        private final Walk walk;
+        private final Set<String> applied = new HashSet<>();
+        private SessionEvent last;
+
+        Fold(String sessionId, SessionKpiConfig config) {
+            this.sessionId = sessionId;
+            this.walk = new Walk(sessionId, config);
+        }
+
+        /** Whether {@code ordered} (in canonical order) all comes after every event applied so far. */
+        boolean continuesWith(List<SessionEvent> ordered) {
+            return last == null || ordered.isEmpty() || CANONICAL_ORDER.compare(ordered.get(0), last) > 0;
+        }
+
+        /**
+         * Applies events given in canonical order, each after every event applied before; a repeated eventId counts
+         * once.
+         *
+         * @throws IllegalArgumentException if an event belongs to another session or is out of order
+         */
+        void applyInOrder(List<SessionEvent> ordered) {
+            for (SessionEvent e : ordered) {
+                if (!sessionId.equals(e.sessionId())) {
+                    throw new IllegalArgumentException("event " + e.eventId() + " belongs to " + e.sessionId()
+                            + ", not " + sessionId);
+                }
+                if (last != null && CANONICAL_ORDER.compare(e, last) < 0) {
+                    throw new IllegalArgumentException("event " + e.eventId() + " comes before " + last.eventId()
+                            + ", which is already applied");
+                }
+                if (applied.add(e.eventId())) {
+                    walk.apply(e);
+                    last = e;
+                }
             }
         }
-        return walk.result(applied.size());
+
+        /** Distinct events applied: the session's version. */
+        long applied() {
+            return applied.size();
+        }
+
+        Result result() {
+            return walk.result(applied.size());
+        }
     }
 
     /** The state of one pass over a session's events. */
@@ -348,6 +398,39 @@ public final class SessionTimeline {
                     queue == null ? "" : queue, rep == null ? "" : rep, valueMs, detail, flag, 0, false));
         }
 
+        /**
+         * The SESSION_K facts ({@link FactKind#sessionKindOf}): per K, the earliest K fact of each (queueId, repId),
+         * and of each queueId and of the session, found in one pass over the facts.
+         */
+        private void addSessionFacts(List<KpiFact> all, long version) {
+            Map<FactKind, Map<List<String>, KpiFact>> byRow = new EnumMap<>(FactKind.class);
+            Map<FactKind, Map<String, KpiFact>> byQueue = new EnumMap<>(FactKind.class);
+            Map<FactKind, KpiFact> bySession = new EnumMap<>(FactKind.class);
+            for (KpiFact f : all) {
+                FactKind sessionKind = FactKind.sessionKindOf(f.kind());
+                if (sessionKind == null) {
+                    continue;
+                }
+                byRow.computeIfAbsent(sessionKind, k -> new LinkedHashMap<>())
+                        .merge(List.of(f.queueId(), f.repId()), f, Walk::earlier);
+                byQueue.computeIfAbsent(sessionKind, k -> new HashMap<>()).merge(f.queueId(), f, Walk::earlier);
+                bySession.merge(sessionKind, f, Walk::earlier);
+            }
+            byRow.forEach((sessionKind, rows) -> rows.values().forEach(first -> {
+                String detail = (first == bySession.get(sessionKind) ? FactKind.SESSION_LEVEL + "," : "")
+                        + (first == byQueue.get(sessionKind).get(first.queueId()) ? FactKind.QUEUE_LEVEL + "," : "")
+                        + FactKind.REP_LEVEL;
+                String eventId = first.factId().substring(sessionId.length() + first.kind().name().length() + 2);
+                all.add(new KpiFact(KpiFact.factId(sessionId, sessionKind, eventId), sessionId, sessionKind,
+                        first.atMs(), first.queueId(), first.repId(), null, detail, false, version, false));
+            }));
+        }
+
+        private static KpiFact earlier(KpiFact a, KpiFact b) {
+            int byTime = Long.compare(a.atMs(), b.atMs());
+            return byTime < 0 || (byTime == 0 && a.factId().compareTo(b.factId()) <= 0) ? a : b;
+        }
+
         Result result(long version) {
             List<KpiFact> all = new ArrayList<>(facts.size() + 1);
             if (startedEvent != null) {
@@ -358,6 +441,7 @@ public final class SessionTimeline {
             for (KpiFact f : facts) {
                 all.add(f.withVersion(version));
             }
+            addSessionFacts(all, version);
             SessionRow row = new SessionRow(
                     sessionId, channel, topic, queueId, lastJoinedRep,
                     startedEvent != null ? startedEvent.ts() : earliestTs,

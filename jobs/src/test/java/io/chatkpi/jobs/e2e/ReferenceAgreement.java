@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * Ties the expected rows to the independent plain-Java {@link ReferenceKpis} (no Flink, no shared code): the
- * {@code sessions} and {@code queue_ewt} rows must hold exactly what it computes from the same events. Without
+ * {@code sessions} and {@code queue_ewt} rows and the SESSION_* rows of {@code kpi_facts} must hold exactly what it
+ * computes from the same events. Without
  * this, the comparison with the replay would only show that streaming and replay agree, which a bug in the
  * operators they share would not break.
  */
@@ -66,6 +67,36 @@ final class ReferenceAgreement {
         });
         if (!ewt.keySet().equals(wanted.keySet())) {
             problems.add("queue_ewt queues " + ewt.keySet() + ", the reference has " + wanted.keySet());
+        }
+        // the SESSION_* facts, derived by the reference from the events with no use of the jobs' other facts
+        List<Map<String, Object>> sessionFacts = new ArrayList<>();
+        for (String row : rows.rows(TableRows.Table.KPI_FACTS)) {
+            JsonNode n = parse(row);
+            if (n.get("kind").asText().startsWith("SESSION_")) {
+                Map<String, Object> fact = new LinkedHashMap<>();
+                fact.put("factId", n.get("factId").asText());
+                fact.put("atMs", n.get("atMs").asLong());
+                fact.put("queueId", n.get("queueId").asText());
+                fact.put("repId", n.get("repId").asText());
+                fact.put("detail", n.get("detail").asText());
+                sessionFacts.add(fact);
+            }
+        }
+        Comparator<Map<String, Object>> byFactId = Comparator.comparing(m -> (String) m.get("factId"));
+        sessionFacts.sort(byFactId);
+        List<Map<String, Object>> wantedSessionFacts = new ArrayList<>(reference.sessionFacts());
+        wantedSessionFacts.sort(byFactId);
+        if (wantedSessionFacts.isEmpty()) {
+            problems.add("the reference has no SESSION_* facts: the traffic does not exercise them");
+        }
+        if (!sessionFacts.equals(wantedSessionFacts)) {
+            List<Map<String, Object>> missing = new ArrayList<>(wantedSessionFacts);
+            missing.removeAll(sessionFacts);
+            List<Map<String, Object>> extra = new ArrayList<>(sessionFacts);
+            extra.removeAll(wantedSessionFacts);
+            problems.add("kpi_facts SESSION_*: " + sessionFacts.size() + " rows, the reference has "
+                    + wantedSessionFacts.size() + "; missing " + missing.subList(0, Math.min(3, missing.size()))
+                    + ", extra " + extra.subList(0, Math.min(3, extra.size())));
         }
         return problems.isEmpty() ? null : String.join("\n", problems.subList(0, Math.min(10, problems.size())));
     }

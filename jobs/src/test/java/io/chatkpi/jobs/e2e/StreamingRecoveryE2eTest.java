@@ -115,6 +115,7 @@ class StreamingRecoveryE2eTest {
         }
         // nothing arrived after the equality was seen, up to the cancel
         assertThat(TableRows.read(ch).differencesFrom(expected)).isNull();
+        assertThat(RollupRebuild.differences(ch, db.database())).isNull();
     }
 
     /** Both jobs have read lines [from, to): every landed row is in ClickHouse, every event passed the KPI source. */

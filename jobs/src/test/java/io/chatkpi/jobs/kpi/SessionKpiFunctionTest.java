@@ -270,6 +270,30 @@ class SessionKpiFunctionTest {
         assertSameFacts(live, SessionTimeline.compute("s1",
                 List.of(s.started("a", 0), s.queued("b", 1_000, "q"), s.joined("c", 20_000, "r"),
                         s.ended("d", 30_000, Actor.END_USER)), CONFIG).facts());
+
+        assertChangesChainTheFacts();
+        List<FactChange> changes = side(SessionKpiFunction.FACT_CHANGES);
+        FactChange abandonedGone = changes.stream().filter(c -> c.current().equals(retraction)).findFirst().orElseThrow();
+        assertThat(abandonedGone.previous()).extracting(KpiFact::deleted, KpiFact::valueMs).containsExactly(false, 29_000L);
+        FactChange endedMoved = changes.stream()
+                .filter(c -> c.current().factId().equals("s1/ENDED/d") && c.previous() != null).findFirst().orElseThrow();
+        assertThat(endedMoved.previous().repId()).isEmpty();
+        assertThat(endedMoved.current().repId()).isEqualTo("r");
+    }
+
+    /**
+     * The fact changes are the facts' emissions one for one, each naming as previous the fact emitted before for its
+     * factId (null for the first).
+     */
+    private void assertChangesChainTheFacts() {
+        List<KpiFact> facts = side(SessionKpiFunction.FACTS);
+        List<FactChange> changes = side(SessionKpiFunction.FACT_CHANGES);
+        assertThat(changes).extracting(FactChange::current).containsExactlyElementsOf(facts);
+        Map<String, KpiFact> last = new HashMap<>();
+        for (FactChange c : changes) {
+            assertThat(c.previous()).as("previous of %s", c.current().factId()).isEqualTo(last.get(c.current().factId()));
+            last.put(c.current().factId(), c.current());
+        }
     }
 
     @Test
@@ -423,6 +447,7 @@ class SessionKpiFunctionTest {
             }
             assertThat(function.duplicateEventCount()).isEqualTo(arrivals.size() - sessions.values().stream()
                     .mapToInt(List::size).sum());
+            assertChangesChainTheFacts();
         }
     }
 }

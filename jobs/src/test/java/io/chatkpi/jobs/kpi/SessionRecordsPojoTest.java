@@ -20,6 +20,18 @@ class SessionRecordsPojoTest {
     }
 
     @Test
+    void factChangeIsAPojo() {
+        assertSerializedAsPojoWithoutKryo(FactChange.class);
+    }
+
+    @Test
+    void rollupTypesArePojos() {
+        assertSerializedAsPojoWithoutKryo(RollupRowChange.class);
+        assertSerializedAsPojoWithoutKryo(RollupRow.class);
+        assertSerializedAsPojoWithoutKryo(KpiRollupFunction.RollupState.class);
+    }
+
+    @Test
     void queueSignalAndSessionEventArePojos() {
         assertSerializedAsPojoWithoutKryo(QueueSignal.class);
         assertSerializedAsPojoWithoutKryo(SessionEvent.class);

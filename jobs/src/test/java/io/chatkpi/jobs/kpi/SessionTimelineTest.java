@@ -54,7 +54,10 @@ class SessionTimelineTest {
                 FactKind.STARTED, FactKind.QUEUED, FactKind.ANSWERED, FactKind.JOINED, FactKind.FIRST_RESPONSE,
                 FactKind.REP_RESPONSE, FactKind.REP_RESPONSE, FactKind.INACTIVE, FactKind.HANDLE, FactKind.QUEUED,
                 FactKind.REACTIVATED, FactKind.ANSWERED, FactKind.JOINED, FactKind.HANDLE, FactKind.JOINED,
-                FactKind.REP_RESPONSE, FactKind.ENDED, FactKind.HANDLE, FactKind.ACW);
+                FactKind.REP_RESPONSE, FactKind.ENDED, FactKind.HANDLE, FactKind.ACW,
+                FactKind.SESSION_ANSWERED, FactKind.SESSION_ANSWERED,
+                FactKind.SESSION_JOINED, FactKind.SESSION_JOINED, FactKind.SESSION_JOINED,
+                FactKind.SESSION_INACTIVE, FactKind.SESSION_REACTIVATED);
         assertThat(r.facts()).allSatisfy(f -> assertThat(f.version()).isEqualTo(17));
         assertThat(fact(r, FactKind.STARTED, "e01")).extracting(KpiFact::queueId, KpiFact::atMs).containsExactly("vip", T0);
         assertThat(fact(r, FactKind.ANSWERED, "e04"))
@@ -314,5 +317,113 @@ class SessionTimelineTest {
             assertThat(compute(shuffled)).as("seed 42, session %d: %s", i, shuffled).isEqualTo(expected);
             assertThat(expected.row().version()).isEqualTo(events.size());
         }
+    }
+
+    @Test
+    void fullJourneyHasOneSessionFactPerKindQueueAndRepAtTheEarliest() {
+        SessionTimeline.Result r = compute(s.fullJourney());
+
+        assertThat(sessionFacts(r)).containsExactly(
+                tuple("s1/SESSION_ANSWERED/e04", T0 + 31_000, "sales", "alice", "session,queue,rep"),
+                tuple("s1/SESSION_ANSWERED/e12", T0 + 290_000, "support", "bob", "queue,rep"),
+                tuple("s1/SESSION_JOINED/e04", T0 + 31_000, "sales", "alice", "session,queue,rep"),
+                tuple("s1/SESSION_JOINED/e12", T0 + 290_000, "support", "bob", "queue,rep"),
+                tuple("s1/SESSION_JOINED/e14", T0 + 320_000, "vip", "carol", "queue,rep"),
+                tuple("s1/SESSION_INACTIVE/e10", T0 + 100_000, "sales", "alice", "session,queue,rep"),
+                tuple("s1/SESSION_REACTIVATED/e11", T0 + 200_000, "support", "alice", "session,queue,rep"));
+        assertThat(r.facts()).filteredOn(f -> f.kind().name().startsWith("SESSION_")).allSatisfy(f -> {
+            assertThat(f.valueMs()).isNull();
+            assertThat(f.flag()).isFalse();
+            assertThat(f.deleted()).isFalse();
+            assertThat(f.version()).isEqualTo(17);
+            assertThat(f.sessionId()).isEqualTo("s1");
+        });
+    }
+
+    @Test
+    void anotherRepInTheSameQueueIsRepOnlyAndARepeatedQueueAndRepCountsOnce() {
+        SessionTimeline.Result r = compute(List.of(
+                s.started("a", 0), s.queued("b", 1_000, "sales"), s.joined("c", 10_000, "alice"),
+                s.joined("d", 20_000, "bob"), s.joined("e", 30_000, "alice"), s.joined("f", 40_000, "carol", "vip")));
+
+        assertThat(sessionFacts(r)).containsExactly(
+                tuple("s1/SESSION_ANSWERED/c", T0 + 10_000, "sales", "alice", "session,queue,rep"),
+                tuple("s1/SESSION_JOINED/c", T0 + 10_000, "sales", "alice", "session,queue,rep"),
+                tuple("s1/SESSION_JOINED/d", T0 + 20_000, "sales", "bob", "rep"),
+                tuple("s1/SESSION_JOINED/f", T0 + 40_000, "vip", "carol", "queue,rep"));
+    }
+
+    @Test
+    void equalTimesGoToTheSmallerFactId() {
+        // two joins in one millisecond: the canonical order applies x1 before x2, and x1's factId is the smaller
+        SessionTimeline.Result r = compute(List.of(
+                s.started("a", 0), s.queued("b", 1_000, "sales"), s.joined("x2", 5_000, "bob"),
+                s.joined("x1", 5_000, "alice")));
+
+        assertThat(sessionFacts(r)).filteredOn(t -> t.toList().get(0).toString().contains("SESSION_JOINED"))
+                .containsExactly(
+                        tuple("s1/SESSION_JOINED/x1", T0 + 5_000, "sales", "alice", "session,queue,rep"),
+                        tuple("s1/SESSION_JOINED/x2", T0 + 5_000, "sales", "bob", "rep"));
+    }
+
+    @Test
+    void anEarlierEventMovesTheSessionFactToItsFact() {
+        List<SessionEvent> events = new ArrayList<>(List.of(
+                s.started("a", 0), s.queued("b", 1_000, "sales"), s.joined("d", 20_000, "bob")));
+        assertThat(sessionFacts(compute(events))).contains(
+                tuple("s1/SESSION_JOINED/d", T0 + 20_000, "sales", "bob", "session,queue,rep"));
+
+        events.add(s.joined("c", 10_000, "alice"));
+        assertThat(sessionFacts(compute(events))).containsExactly(
+                tuple("s1/SESSION_ANSWERED/c", T0 + 10_000, "sales", "alice", "session,queue,rep"),
+                tuple("s1/SESSION_JOINED/c", T0 + 10_000, "sales", "alice", "session,queue,rep"),
+                tuple("s1/SESSION_JOINED/d", T0 + 20_000, "sales", "bob", "rep"));
+    }
+
+    /**
+     * Over random sessions, the SESSION_* facts are what the definition gives when applied the slow way: for each
+     * K fact, is it the first (atMs, factId) of its (queue, rep), of its queue, of the session?
+     */
+    @Test
+    void sessionFactsOfRandomSessionsFollowTheDefinition() {
+        Random rnd = new Random(20261201L);
+        int sessionFacts = 0;
+        for (int i = 0; i < 300; i++) {
+            SessionTimeline.Result r = compute(s.random(rnd));
+            List<Object> expected = new ArrayList<>();
+            for (FactKind k : List.of(FactKind.ANSWERED, FactKind.JOINED, FactKind.INACTIVE, FactKind.REACTIVATED)) {
+                List<KpiFact> ofKind = r.facts().stream().filter(f -> f.kind() == k)
+                        .sorted(java.util.Comparator.comparingLong(KpiFact::atMs).thenComparing(KpiFact::factId))
+                        .toList();
+                for (KpiFact f : ofKind) {
+                    boolean firstOfRow = ofKind.stream().filter(o -> o.queueId().equals(f.queueId())
+                            && o.repId().equals(f.repId())).findFirst().get() == f;
+                    if (!firstOfRow) {
+                        continue;
+                    }
+                    List<String> levels = new ArrayList<>();
+                    if (ofKind.get(0) == f) {
+                        levels.add("session");
+                    }
+                    if (ofKind.stream().filter(o -> o.queueId().equals(f.queueId())).findFirst().get() == f) {
+                        levels.add("queue");
+                    }
+                    levels.add("rep");
+                    String eventId = f.factId().substring(("s1/" + k + "/").length());
+                    expected.add(List.of("s1/SESSION_" + k + "/" + eventId, f.atMs(), f.queueId(), f.repId(),
+                            String.join(",", levels)));
+                }
+            }
+            List<Object> actual = new ArrayList<>();
+            sessionFacts(r).forEach(t -> actual.add(t.toList()));
+            assertThat(actual).as("session %d", i).containsExactlyInAnyOrderElementsOf(expected);
+            sessionFacts += actual.size();
+        }
+        assertThat(sessionFacts).as("the random sessions must produce session facts").isGreaterThan(300);
+    }
+
+    private static List<org.assertj.core.groups.Tuple> sessionFacts(SessionTimeline.Result r) {
+        return r.facts().stream().filter(f -> f.kind().name().startsWith("SESSION_"))
+                .map(f -> tuple(f.factId(), f.atMs(), f.queueId(), f.repId(), f.detail())).toList();
     }
 }

@@ -29,8 +29,12 @@ public final class ReferenceKpis {
     /** One queue wait: queue, time it ended, the wait, and what orders equal times. */
     record Wait(String queueId, long atMs, long waitMs, String sessionId, String eventId) {}
 
+    /** One fact of a kind that has a distinct-session count (ANSWERED, JOINED, INACTIVE, REACTIVATED). */
+    record Occurrence(String sessionId, String kind, String eventId, long atMs, String queueId, String repId) {}
+
     public final Map<String, Map<String, Object>> sessions = new TreeMap<>();
     final List<Wait> waits = new ArrayList<>();
+    final List<Occurrence> occurrences = new ArrayList<>();
 
     public static ReferenceKpis of(List<SessionEvent> all) {
         ReferenceKpis ref = new ReferenceKpis();
@@ -75,7 +79,11 @@ public final class ReferenceKpis {
                 }
                 case QUEUED -> {
                     if (firstQueuedAt == null) firstQueuedAt = e.ts();
-                    if ("INACTIVE".equals(status)) reactivated = true;
+                    if ("INACTIVE".equals(status)) {
+                        reactivated = true;
+                        occurrences.add(new Occurrence(sessionId, "REACTIVATED", e.eventId(), e.ts(),
+                                orEmpty(e.queueId() != null ? e.queueId() : queueId), orEmpty(repId)));
+                    }
                     if (!waiting) {
                         waiting = true;
                         segmentStart = e.ts();
@@ -90,6 +98,14 @@ public final class ReferenceKpis {
                     caseCreated |= Boolean.TRUE.equals(e.caseCreated());
                 }
                 case REP_JOINED -> {
+                    if (!"ENDED".equals(status)) {
+                        if (waiting) {
+                            occurrences.add(new Occurrence(sessionId, "ANSWERED", e.eventId(), e.ts(),
+                                    orEmpty(e.queueId() != null ? e.queueId() : segmentQueue), orEmpty(e.repId())));
+                        }
+                        occurrences.add(new Occurrence(sessionId, "JOINED", e.eventId(), e.ts(),
+                                orEmpty(e.queueId() != null ? e.queueId() : queueId), orEmpty(e.repId())));
+                    }
                     if (waiting) {
                         String q = e.queueId() != null ? e.queueId() : segmentQueue;
                         waits.add(new Wait(q, e.ts(), e.ts() - segmentStart, sessionId, e.eventId()));
@@ -118,6 +134,12 @@ public final class ReferenceKpis {
                     }
                 }
                 case INACTIVE -> {
+                    if (!"ENDED".equals(status)) {
+                        // the rep named is the assignment's this INACTIVE ends, or the one an earlier INACTIVE ended
+                        boolean repInForce = assignmentStart != null || "INACTIVE".equals(status);
+                        occurrences.add(new Occurrence(sessionId, "INACTIVE", e.eventId(), e.ts(), orEmpty(queueId),
+                                repInForce ? orEmpty(repId) : ""));
+                    }
                     inactiveCount++;
                     if (e.by() == Actor.AUTO) autoInactiveCount++;
                     if (assignmentStart != null) {
@@ -171,6 +193,42 @@ public final class ReferenceKpis {
         row.put("endUserMessages", endUserMessages);
         row.put("repMessages", repMessages);
         return row;
+    }
+
+    /**
+     * The SESSION_* facts (README, "kpi_facts"): per session and kind K, one per (queueId, repId) at its first K fact
+     * (by time, then eventId), with detail "session" / "queue" levels where it is also the first of the session /
+     * of the queue, then "rep". Each as {factId, atMs, queueId, repId, detail}.
+     */
+    public List<Map<String, Object>> sessionFacts() {
+        Map<String, List<Occurrence>> bySessionAndKind = new TreeMap<>();
+        for (Occurrence o : occurrences) {
+            bySessionAndKind.computeIfAbsent(o.sessionId() + "/" + o.kind(), k -> new ArrayList<>()).add(o);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (List<Occurrence> ofKind : bySessionAndKind.values()) {
+            ofKind.sort(Comparator.comparingLong(Occurrence::atMs).thenComparing(Occurrence::eventId));
+            Set<List<String>> rowsSeen = new java.util.HashSet<>();
+            Set<String> queuesSeen = new java.util.HashSet<>();
+            for (Occurrence o : ofKind) {
+                boolean firstOfQueue = queuesSeen.add(o.queueId());
+                if (!rowsSeen.add(List.of(o.queueId(), o.repId()))) {
+                    continue;
+                }
+                Map<String, Object> fact = new LinkedHashMap<>();
+                fact.put("factId", o.sessionId() + "/SESSION_" + o.kind() + "/" + o.eventId());
+                fact.put("atMs", o.atMs());
+                fact.put("queueId", o.queueId());
+                fact.put("repId", o.repId());
+                fact.put("detail", (o == ofKind.get(0) ? "session," : "") + (firstOfQueue ? "queue," : "") + "rep");
+                out.add(fact);
+            }
+        }
+        return out;
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /** Every EWT change per queue, in asOf order: brute force at every instant a wait arrives or ages out. */

@@ -11,6 +11,7 @@ import io.chatkpi.ingest.sim.SimulationSink;
 import io.chatkpi.ingest.sim.SimulatorConfig;
 import io.chatkpi.ingest.sim.TrafficSimulator;
 import io.chatkpi.jobs.kpi.KpiJob.KpiConfig;
+import io.chatkpi.jobs.kpi.SessionTimeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The replay of simulated traffic (the real job graph, on a MiniCluster) gives exactly what the plain-Java
- * reference computes from the same events: every session row and every EWT change.
+ * reference computes from the same events: every session row and every EWT change; and the SESSION_* facts of the
+ * per-session function equal the reference's.
  */
 class ReplayMatchesReferenceTest {
 
@@ -103,6 +105,25 @@ class ReplayMatchesReferenceTest {
         for (String queue : expectedEwt.keySet()) {
             assertThat(ewt.get(queue)).as("EWT changes of queue %s", queue).isEqualTo(expectedEwt.get(queue));
         }
+
+        // SESSION_* facts (not in the replay's files): the jobs' pure per-session function against the reference
+        Map<String, List<SessionEvent>> bySession = new TreeMap<>();
+        valid.forEach(e -> bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e));
+        List<Map<String, Object>> sessionFacts = new ArrayList<>();
+        bySession.forEach((id, events) -> SessionTimeline.compute(id, events, KpiConfig.defaults().sessions()).facts()
+                .stream().filter(f -> f.kind().name().startsWith("SESSION_")).forEach(f -> {
+                    Map<String, Object> fact = new LinkedHashMap<>();
+                    fact.put("factId", f.factId());
+                    fact.put("atMs", f.atMs());
+                    fact.put("queueId", f.queueId());
+                    fact.put("repId", f.repId());
+                    fact.put("detail", f.detail());
+                    sessionFacts.add(fact);
+                }));
+        assertThat(reference.sessionFacts()).as("the scenario must produce SESSION_* facts of every kind")
+                .extracting(f -> f.get("factId").toString().split("/")[1]).contains(
+                        "SESSION_ANSWERED", "SESSION_JOINED", "SESSION_INACTIVE", "SESSION_REACTIVATED");
+        assertThat(sessionFacts).containsExactlyInAnyOrderElementsOf(reference.sessionFacts());
 
         // rejected lines: exactly the invalid ones, by line number, each with a reason
         List<JsonNode> rejected = new ArrayList<>();
