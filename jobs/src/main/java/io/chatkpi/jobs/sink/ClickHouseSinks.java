@@ -1,6 +1,5 @@
 package io.chatkpi.jobs.sink;
 
-import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.flink.api.connector.sink2.Sink;
 
@@ -24,24 +23,6 @@ public final class ClickHouseSinks {
 
     public static <T> Sink<T> sink(ClickHouseSinkOptions options, ClickHouseTable<T> table) {
         return new ClickHouseRowBinarySink<>(options, table);
-    }
-
-    /** {@code INSERT INTO db.table (c1, c2) VALUES (?, ?)}; identifiers are checked, never quoted from input. */
-    public static String insertSql(String database, String table, List<String> columns) {
-        requireIdentifier(database, "database");
-        requireIdentifier(table, "table");
-        StringBuilder sql = new StringBuilder("INSERT INTO ").append(database).append('.').append(table).append(" (");
-        StringBuilder values = new StringBuilder(" VALUES (");
-        for (int i = 0; i < columns.size(); i++) {
-            requireIdentifier(columns.get(i), "column");
-            if (i > 0) {
-                sql.append(", ");
-                values.append(", ");
-            }
-            sql.append(columns.get(i));
-            values.append('?');
-        }
-        return sql.append(')').append(values).append(')').toString();
     }
 
     static String requireIdentifier(String name, String what) {

@@ -7,7 +7,7 @@ import java.sql.SQLException;
 
 /**
  * How a stream's elements become rows of one ClickHouse table: the table, its columns in insert order, and the
- * binder that sets one parameter per column (use {@link ClickHouseBind} for DateTime and nullable columns).
+ * binder that sets one value per column (use {@link ClickHouseBind} for DateTime and nullable columns).
  *
  * @param name    table name (an identifier, checked)
  * @param columns the columns the binder sets, in parameter order
@@ -29,10 +29,5 @@ public record ClickHouseTable<T>(String name, List<String> columns, Binder<T> bi
         }
         columns.forEach(c -> ClickHouseSinks.requireIdentifier(c, "column of " + name));
         Objects.requireNonNull(binder, "binder");
-    }
-
-    /** {@code INSERT INTO db.table (c1, c2) VALUES (?, ?)}: plain SQL that 18.16 and current releases accept. */
-    public String insertSql(String database) {
-        return ClickHouseSinks.insertSql(database, name, columns);
     }
 }
