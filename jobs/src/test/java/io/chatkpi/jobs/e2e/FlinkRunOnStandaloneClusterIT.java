@@ -13,13 +13,19 @@ import io.chatkpi.testing.KafkaExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -60,9 +66,13 @@ class FlinkRunOnStandaloneClusterIT {
         assertThat(jar).as("the shaded job jar that `package` built").isRegularFile();
         String flinkLib = StandaloneFlinkCluster.flinkLibFromBuild(
                 System.getProperty("chatkpi.flink.lib.classpath", "(not set: run through `mvn verify`)"));
-        Path home = Path.of("target", "flink-standalone-" + ProcessHandle.current().pid()).toAbsolutePath();
+        // conf/, log/, checkpoints/, savepoints/ of the last run, kept for a look after it
+        Path home = Path.of("target", "flink-standalone").toAbsolutePath();
+        deleteRecursively(home);
 
         long started = System.nanoTime();
+        double[] cpuBefore = cpuSeconds();
+        String daemonsCpu;
         try (StandaloneFlinkCluster flink = StandaloneFlinkCluster.start(home, flinkLib, SLOTS)) {
             try {
                 runAndUpgrade(flink, jar, kafka, db, dir, started);
@@ -70,27 +80,49 @@ class FlinkRunOnStandaloneClusterIT {
                 System.out.println("FlinkRunOnStandaloneClusterIT failed; the cluster's logs:" + flink.logs());
                 throw t;
             }
+            daemonsCpu = flink.daemonsCpu();
         }
+        double[] cpu = cpuSeconds();
+        // what the run costs on any machine, however busy: CPU seconds (2 cores give at most 2 per second)
+        System.out.printf("CPU: this JVM %.1f s, the cluster's and the CLI's JVMs %.1f s (%s); %.1f s wall%n",
+                cpu[0] - cpuBefore[0], cpu[1] - cpuBefore[1], daemonsCpu, seconds(started));
+    }
+
+    /** User+system CPU seconds of this process and of its ended child processes ({@code /proc/self/stat}). */
+    private static double[] cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields 14-17 of proc(5): utime, stime, cutime, cstime, in clock ticks (100 per second on Linux)
+        return new double[] {(Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0,
+                (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0};
     }
 
     private static void runAndUpgrade(StandaloneFlinkCluster flink, Path jar, KafkaBroker kafka,
             ClickHouseTestDatabase db, Path dir, long started) throws Exception {
-        // the expectation (replay in this JVM) while the cluster's JVMs start
         SimulatedTraffic traffic = SimulatedTraffic.standard();
-        TableRows expected = ReplayExpectation.of(traffic, db, dir);
         StreamingJobs.Setup setup = StreamingJobs.Setup.of(kafka, db, "flinkrun", PARTITIONS, PARALLELISM);
         setup.createTopics();
         int partB = traffic.size() / 2;
         traffic.send(kafka, setup.topic(), 0, partB);
+        // the expectation (a replay on a local environment in this JVM) while the cluster runs the jobs
+        CompletableFuture<TableRows> expectation = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ReplayExpectation.of(traffic, db, dir);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
 
         flink.awaitReady(DEADLINE);
-        double readyAfter = seconds(started);
+        List<String> phases = new ArrayList<>();
+        phases.add(String.format("cluster ready %.1f s", seconds(started)));
         List<String> landingArgs = landingArgs(setup);
         List<String> kpiArgs = kpiArgs(setup);
         StandaloneFlinkCluster.CliRun landingRun = flink.flink(run(RawEventsJob.class, jar, List.of(), landingArgs));
         StandaloneFlinkCluster.CliRun kpiRun = flink.flink(run(KpiJob.class, jar, List.of(), kpiArgs));
         String landingJob = find(SUBMITTED, landingRun.await(DEADLINE));
         String kpiJob = find(SUBMITTED, kpiRun.await(DEADLINE));
+        phases.add(String.format("both jobs submitted %.1f s", seconds(started)));
         List<String> running = new ArrayList<>(List.of(landingJob, kpiJob));
         StreamingJobs.RunningCheck jobsRunning = () -> {
             flink.checkDaemonsAlive();
@@ -107,6 +139,7 @@ class FlinkRunOnStandaloneClusterIT {
         KpiJob.Options kpis = setup.kpis();
         StreamingJobs.await("the KPI job consumed part A",
                 () -> committedOffsets(kafka, kpis.groupId(), kpis.topic()) == partB, jobsRunning);
+        phases.add(String.format("part A consumed %.1f s", seconds(started)));
         ClickHouseClient ch = db.client();
         long sessionsBeforeStop = ch.queryLong("SELECT count() FROM sessions FINAL");
         assertThat(sessionsBeforeStop).as("sessions written before the stop").isPositive();
@@ -116,6 +149,7 @@ class FlinkRunOnStandaloneClusterIT {
                 .await(DEADLINE);
         String savepoint = find(SAVEPOINT, stopOutput);
         running.remove(kpiJob);
+        phases.add(String.format("stopped with a savepoint %.1f s", seconds(started)));
         assertThat(flink.rest("/jobs/" + kpiJob).path("state").asText()).as("the stopped KPI job").isEqualTo("FINISHED");
         assertThat(Path.of(URI.create(savepoint)).resolve("_metadata")).as("the savepoint").isRegularFile();
 
@@ -126,9 +160,13 @@ class FlinkRunOnStandaloneClusterIT {
         String resumedJob = find(SUBMITTED,
                 flink.flink(run(KpiJob.class, jar, List.of("-s", savepoint), kpiArgs)).await(DEADLINE));
         running.add(resumedJob);
+        phases.add(String.format("resumed %.1f s", seconds(started)));
 
+        TableRows expected = expectation.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        phases.add(String.format("replay done %.1f s", seconds(started)));
         TableRows rows = StreamingJobs.awaitRows(ch, expected, jobsRunning);
         assertThat(rows.differencesFrom(expected)).isNull();
+        phases.add(String.format("tables equal %.1f s", seconds(started)));
 
         JsonNode restored = flink.rest("/jobs/" + resumedJob + "/checkpoints").path("latest").path("restored");
         assertThat(restored.path("is_savepoint").asBoolean()).as("restored from a savepoint: %s", restored).isTrue();
@@ -143,14 +181,10 @@ class FlinkRunOnStandaloneClusterIT {
         // nothing more arrives after the equality was seen
         jobsRunning.check();
         assertThat(TableRows.read(ch).differencesFrom(expected)).isNull();
-        System.out.printf("flink run on a standalone cluster: %d lines; cluster ready %.1f s after the start; KPI"
-                        + " job stopped with a savepoint at line %d (%d sessions in ClickHouse), resumed from %s and"
-                        + " read exactly the %d records sent after; %s in ClickHouse, equal to the replay, %.1f s"
-                        + " after the start%n", traffic.size(), readyAfter, partB, sessionsBeforeStop, savepoint,
-                recordsAfterStop, expected, seconds(started));
-        for (String job : running) {
-            flink.flink("cancel", job).await(DEADLINE);
-        }
+        System.out.printf("flink run on a standalone cluster: %d lines; the KPI job stopped with a savepoint at line"
+                        + " %d (%d sessions in ClickHouse), resumed from %s, its source read exactly the %d records"
+                        + " sent after; %s in ClickHouse, equal to the replay; after the start: %s%n", traffic.size(),
+                partB, sessionsBeforeStop, savepoint, recordsAfterStop, expected, String.join(", ", phases));
     }
 
     /** The README's options (Production, 4.), pointed at the test's broker, topics and database. */
@@ -224,6 +258,16 @@ class FlinkRunOnStandaloneClusterIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 

@@ -66,6 +66,14 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
+    /**
+     * What {@code conf/config.yaml} gives every Flink JVM here ({@code env.java.opts.all}): the Java 17 options, and
+     * C1 only and the serial collector, as these JVMs live for a minute with small heaps on a 2-core machine that
+     * is running the build too: most of their CPU would otherwise go to C2 compiles and G1's threads.
+     */
+    static final List<String> JVM_OPTS = Stream.concat(JAVA_17_OPTS.stream(),
+            Stream.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")).toList();
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Path home;
@@ -135,7 +143,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         Files.createDirectories(logs);
         Files.createDirectories(savepoints);
         String config = String.join("\n",
-                "env.java.opts.all: " + String.join(" ", JAVA_17_OPTS),
+                "env.java.opts.all: " + String.join(" ", JVM_OPTS),
                 "jobmanager.bind-host: 127.0.0.1",
                 "jobmanager.rpc.address: 127.0.0.1",
                 "jobmanager.rpc.port: " + freePort(),
@@ -171,7 +179,8 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 "logger.kafka.level = WARN",
                 "appender.main.name = MainAppender",
                 "appender.main.type = File",
-                "appender.main.append = false",
+                // true: the RPC system's own class loader configures Log4j a second time on the same file
+                "appender.main.append = true",
                 "appender.main.fileName = ${sys:log.file}",
                 "appender.main.layout.type = PatternLayout",
                 "appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %c{1} - %m%n",
@@ -185,7 +194,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(words(jvmParams));
-        command.addAll(JAVA_17_OPTS);
+        command.addAll(JVM_OPTS);
         command.addAll(logSettings("flink-" + name, "log4j.properties"));
         command.addAll(List.of("-classpath", classpath, mainClass, "--configDir", conf.toString()));
         command.addAll(words(dynamicConfigs));
@@ -233,7 +242,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.add("-Xmx384m");
-        command.addAll(JAVA_17_OPTS);
+        command.addAll(JVM_OPTS);
         command.addAll(logSettings("flink-client-" + n, "log4j-cli.properties"));
         command.addAll(List.of("-classpath", classpath, CLI));
         command.addAll(List.of(args));
@@ -281,6 +290,14 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             throw new IOException("GET " + path + ": " + response.statusCode() + " " + response.body());
         }
         return JSON.readTree(response.body());
+    }
+
+    /** CPU time each daemon has used so far, e.g. {@code standalonesession 21.3 s}. */
+    String daemonsCpu() {
+        return daemons.entrySet().stream()
+                .map(e -> String.format("%s %.1f s", e.getKey(), e.getValue().info().totalCpuDuration()
+                        .map(d -> d.toMillis() / 1e3).orElse(Double.NaN)))
+                .collect(Collectors.joining(", "));
     }
 
     /** Every log and stdout file of the cluster's processes, for a failure's report. */
