@@ -4,102 +4,99 @@
 -- every UTC offset and offset change of the zone over the range on 15-minute marks): then the slot of a fact lies in
 -- the bucket of the fact, so the bucket arithmetic of kpi_series.sql on the slot cuts the same buckets.
 -- grain: 0 when neither grouped nor filtered by queue or rep, 1 by queue, 2 by rep (the rows at that grain carry
--- the queueId / repId the groups and filters look at). Percentiles: the histograms of the bucket's rows merged
--- (sumMap: keys ascending), then the key holding the element of rank min(floor(q * n), n - 1), the rule of
--- LogHistogram.quantile and quantileExact (xP50Key, xP90Key; the API reads the key's representative). Only keys
--- leave the server: a month of hourly histograms would be megabytes of JSON per request. Sessions
+-- the queueId / repId the groups and filters look at). Percentiles: per bucket and kind, the histograms of its
+-- rows merged (each (key, count) packed into one UInt64, key in the high bits, so that one sort orders them by
+-- key), then the key holding the element of rank min(floor(q * n), n - 1), the rule of LogHistogram.quantile and
+-- quantileExact (xP50Key, xP90Key; the API reads the key's representative). Only keys leave the server: a month of
+-- hourly histograms would be megabytes of JSON per request. Each row's histogram is read once (grouped by kind
+-- first, then one row per bucket); sumMap was slower on 18.16. Sessions
 -- by the SESSION_K rows whose detail names sessionLevel, as in kpi_series.sql. Groups whose facts all fell
 -- away (rows at facts = 0 after retractions) are left out, as kpi_series.sql has no row for them.
 SELECT
-    multiIf(
-        {{bucketSeconds:Int64}} <= 0, toInt64(0),
-        {{bucketSeconds:Int64}} < 86400,
-        intDiv((toInt64(toUInt32(slot)) AS ts)
-               + (arrayElement({{offsets:Array(Int64)}}, arrayCount(x -> x <= ts, {{transitions:Array(Int64)}})) AS off),
-               greatest({{bucketSeconds:Int64}}, 1)) * {{bucketSeconds:Int64}} - off,
-        (intDiv(ts + off, 86400) * 86400 AS localMidnight)
-            - arrayElement({{offsets:Array(Int64)}},
-                           arrayCount(x -> x <= localMidnight, {{localTransitions:Array(Int64)}}))) AS bucket,
-    if({{byQueue:UInt8}} = 1, queueId, '') AS queueKey,
-    if({{byRep:UInt8}} = 1, repId, '') AS repKey,
-    sumIf(facts, kind = 'STARTED') AS started,
-    sumIf(facts, kind = 'QUEUED') AS queued,
-    sumIf(facts, kind = 'ANSWERED') AS answered,
-    sumIf(facts, kind = 'ANSWERED' AND flag = 1) AS answeredWithinSl,
-    sumIf(facts, kind = 'ABANDONED') AS abandoned,
-    sumIf(facts, kind = 'NOT_ROUTED') AS notRouted,
-    sumIf(facts, kind = 'CASE_CREATED') AS casesCreated,
-    sumIf(facts, kind = 'ENDED') AS ended,
-    sumIf(facts, kind = 'INACTIVE') AS inactiveEvents,
-    sumIf(facts, kind = 'INACTIVE' AND flag = 1) AS autoInactiveEvents,
-    sumIf(facts, kind = 'REACTIVATED') AS reactivated,
-    sumIf(facts, kind = 'ENDED_AFTER_INACTIVITY') AS endedAfterInactivity,
-    sumIf(facts, kind = 'SESSION_ANSWERED' AND position(detail, {{sessionLevel:String}}) > 0) AS sessionsAnswered,
-    sumIf(facts, kind = 'SESSION_JOINED' AND position(detail, {{sessionLevel:String}}) > 0) AS sessionsJoined,
-    sumIf(facts, kind = 'SESSION_INACTIVE' AND position(detail, {{sessionLevel:String}}) > 0) AS sessionsInactive,
-    sumIf(facts, kind = 'SESSION_REACTIVATED' AND position(detail, {{sessionLevel:String}}) > 0) AS sessionsReactivated,
-    sumIf(valueCount, kind = 'ANSWERED') AS waitCount,
-    sumIf(valueSumMs, kind = 'ANSWERED') AS waitSum,
-    maxIf(valueMaxMs, kind = 'ANSWERED' AND valueCount > 0) AS waitMax,
-    arrayElement((sumMap(if(kind = 'ANSWERED', histKeys, emptyArrayUInt16()),
-                         if(kind = 'ANSWERED', histCounts, emptyArrayInt64())) AS waitHistogram).1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * waitTotal)), waitTotal - 1),
-                                 arrayCumSum(waitHistogram.2) AS waitCumulative)) AS waitP50Key,
-    arrayElement(waitHistogram.1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * waitTotal)), waitTotal - 1),
-                                 waitCumulative)) AS waitP90Key,
-    arrayElement(waitCumulative, -1) AS waitTotal,
-    sumIf(valueCount, kind = 'FIRST_RESPONSE') AS firstResponseCount,
-    sumIf(valueSumMs, kind = 'FIRST_RESPONSE') AS firstResponseSum,
-    maxIf(valueMaxMs, kind = 'FIRST_RESPONSE' AND valueCount > 0) AS firstResponseMax,
-    arrayElement((sumMap(if(kind = 'FIRST_RESPONSE', histKeys, emptyArrayUInt16()),
-                         if(kind = 'FIRST_RESPONSE', histCounts, emptyArrayInt64())) AS firstResponseHistogram).1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * firstResponseTotal)), firstResponseTotal - 1),
-                                 arrayCumSum(firstResponseHistogram.2) AS firstResponseCumulative)) AS firstResponseP50Key,
-    arrayElement(firstResponseHistogram.1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * firstResponseTotal)), firstResponseTotal - 1),
-                                 firstResponseCumulative)) AS firstResponseP90Key,
-    arrayElement(firstResponseCumulative, -1) AS firstResponseTotal,
-    sumIf(valueCount, kind = 'REP_RESPONSE') AS repResponseCount,
-    sumIf(valueSumMs, kind = 'REP_RESPONSE') AS repResponseSum,
-    maxIf(valueMaxMs, kind = 'REP_RESPONSE' AND valueCount > 0) AS repResponseMax,
-    arrayElement((sumMap(if(kind = 'REP_RESPONSE', histKeys, emptyArrayUInt16()),
-                         if(kind = 'REP_RESPONSE', histCounts, emptyArrayInt64())) AS repResponseHistogram).1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * repResponseTotal)), repResponseTotal - 1),
-                                 arrayCumSum(repResponseHistogram.2) AS repResponseCumulative)) AS repResponseP50Key,
-    arrayElement(repResponseHistogram.1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * repResponseTotal)), repResponseTotal - 1),
-                                 repResponseCumulative)) AS repResponseP90Key,
-    arrayElement(repResponseCumulative, -1) AS repResponseTotal,
-    sumIf(valueCount, kind = 'HANDLE') AS handleCount,
-    sumIf(valueSumMs, kind = 'HANDLE') AS handleSum,
-    maxIf(valueMaxMs, kind = 'HANDLE' AND valueCount > 0) AS handleMax,
-    arrayElement((sumMap(if(kind = 'HANDLE', histKeys, emptyArrayUInt16()),
-                         if(kind = 'HANDLE', histCounts, emptyArrayInt64())) AS handleHistogram).1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * handleTotal)), handleTotal - 1),
-                                 arrayCumSum(handleHistogram.2) AS handleCumulative)) AS handleP50Key,
-    arrayElement(handleHistogram.1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * handleTotal)), handleTotal - 1),
-                                 handleCumulative)) AS handleP90Key,
-    arrayElement(handleCumulative, -1) AS handleTotal,
-    sumIf(valueCount, kind = 'ACW') AS acwCount,
-    sumIf(valueSumMs, kind = 'ACW') AS acwSum,
-    maxIf(valueMaxMs, kind = 'ACW' AND valueCount > 0) AS acwMax,
-    arrayElement((sumMap(if(kind = 'ACW', histKeys, emptyArrayUInt16()),
-                         if(kind = 'ACW', histCounts, emptyArrayInt64())) AS acwHistogram).1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.5 * acwTotal)), acwTotal - 1),
-                                 arrayCumSum(acwHistogram.2) AS acwCumulative)) AS acwP50Key,
-    arrayElement(acwHistogram.1,
-                 arrayFirstIndex(c -> c > least(toInt64(floor(0.9 * acwTotal)), acwTotal - 1),
-                                 acwCumulative)) AS acwP90Key,
-    arrayElement(acwCumulative, -1) AS acwTotal
-FROM kpi_rollup FINAL
-WHERE grain = {{grain:UInt8}}
-  AND slot >= {{from:DateTime}} AND slot < {{to:DateTime}}
-  AND (empty(CAST({{queueIds:Array(String)}} AS Array(String)))
-       OR has(CAST({{queueIds:Array(String)}} AS Array(String)), queueId))
-  AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
-       OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
+    bucket,
+    queueKey,
+    repKey,
+    sumIf(kindFacts, kind = 'STARTED') AS started,
+    sumIf(kindFacts, kind = 'QUEUED') AS queued,
+    sumIf(kindFacts, kind = 'ANSWERED') AS answered,
+    sumIf(flaggedFacts, kind = 'ANSWERED') AS answeredWithinSl,
+    sumIf(kindFacts, kind = 'ABANDONED') AS abandoned,
+    sumIf(kindFacts, kind = 'NOT_ROUTED') AS notRouted,
+    sumIf(kindFacts, kind = 'CASE_CREATED') AS casesCreated,
+    sumIf(kindFacts, kind = 'ENDED') AS ended,
+    sumIf(kindFacts, kind = 'INACTIVE') AS inactiveEvents,
+    sumIf(flaggedFacts, kind = 'INACTIVE') AS autoInactiveEvents,
+    sumIf(kindFacts, kind = 'REACTIVATED') AS reactivated,
+    sumIf(kindFacts, kind = 'ENDED_AFTER_INACTIVITY') AS endedAfterInactivity,
+    sumIf(levelFacts, kind = 'SESSION_ANSWERED') AS sessionsAnswered,
+    sumIf(levelFacts, kind = 'SESSION_JOINED') AS sessionsJoined,
+    sumIf(levelFacts, kind = 'SESSION_INACTIVE') AS sessionsInactive,
+    sumIf(levelFacts, kind = 'SESSION_REACTIVATED') AS sessionsReactivated,
+    sumIf(kindValues, kind = 'ANSWERED') AS waitCount,
+    sumIf(kindSum, kind = 'ANSWERED') AS waitSum,
+    maxIf(kindMax, kind = 'ANSWERED') AS waitMax,
+    anyIf(p50Key, kind = 'ANSWERED') AS waitP50Key,
+    anyIf(p90Key, kind = 'ANSWERED') AS waitP90Key,
+    sumIf(kindValues, kind = 'FIRST_RESPONSE') AS firstResponseCount,
+    sumIf(kindSum, kind = 'FIRST_RESPONSE') AS firstResponseSum,
+    maxIf(kindMax, kind = 'FIRST_RESPONSE') AS firstResponseMax,
+    anyIf(p50Key, kind = 'FIRST_RESPONSE') AS firstResponseP50Key,
+    anyIf(p90Key, kind = 'FIRST_RESPONSE') AS firstResponseP90Key,
+    sumIf(kindValues, kind = 'REP_RESPONSE') AS repResponseCount,
+    sumIf(kindSum, kind = 'REP_RESPONSE') AS repResponseSum,
+    maxIf(kindMax, kind = 'REP_RESPONSE') AS repResponseMax,
+    anyIf(p50Key, kind = 'REP_RESPONSE') AS repResponseP50Key,
+    anyIf(p90Key, kind = 'REP_RESPONSE') AS repResponseP90Key,
+    sumIf(kindValues, kind = 'HANDLE') AS handleCount,
+    sumIf(kindSum, kind = 'HANDLE') AS handleSum,
+    maxIf(kindMax, kind = 'HANDLE') AS handleMax,
+    anyIf(p50Key, kind = 'HANDLE') AS handleP50Key,
+    anyIf(p90Key, kind = 'HANDLE') AS handleP90Key,
+    sumIf(kindValues, kind = 'ACW') AS acwCount,
+    sumIf(kindSum, kind = 'ACW') AS acwSum,
+    maxIf(kindMax, kind = 'ACW') AS acwMax,
+    anyIf(p50Key, kind = 'ACW') AS acwP50Key,
+    anyIf(p90Key, kind = 'ACW') AS acwP90Key
+FROM
+(
+    SELECT
+        multiIf(
+            {{bucketSeconds:Int64}} <= 0, toInt64(0),
+            {{bucketSeconds:Int64}} < 86400,
+            intDiv((toInt64(toUInt32(slot)) AS ts)
+                   + (arrayElement({{offsets:Array(Int64)}}, arrayCount(x -> x <= ts, {{transitions:Array(Int64)}})) AS off),
+                   greatest({{bucketSeconds:Int64}}, 1)) * {{bucketSeconds:Int64}} - off,
+            (intDiv(ts + off, 86400) * 86400 AS localMidnight)
+                - arrayElement({{offsets:Array(Int64)}},
+                               arrayCount(x -> x <= localMidnight, {{localTransitions:Array(Int64)}}))) AS bucket,
+        if({{byQueue:UInt8}} = 1, queueId, '') AS queueKey,
+        if({{byRep:UInt8}} = 1, repId, '') AS repKey,
+        kind,
+        sum(facts) AS kindFacts,
+        sumIf(facts, flag = 1) AS flaggedFacts,
+        sumIf(facts, position(detail, {{sessionLevel:String}}) > 0) AS levelFacts,
+        sum(valueCount) AS kindValues,
+        sum(valueSumMs) AS kindSum,
+        maxIf(valueMaxMs, valueCount > 0) AS kindMax,
+        arraySort(groupArrayArray(arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c), histKeys, histCounts)))
+            AS packed,
+        arrayCumSum(arrayMap(x -> bitAnd(x, 1099511627775), packed)) AS cumulative,
+        arrayElement(cumulative, -1) AS total,
+        bitShiftRight(arrayElement(packed,
+                                   arrayFirstIndex(c -> c > least(toUInt64(floor(0.5 * total)), total - 1), cumulative)),
+                      40) AS p50Key,
+        bitShiftRight(arrayElement(packed,
+                                   arrayFirstIndex(c -> c > least(toUInt64(floor(0.9 * total)), total - 1), cumulative)),
+                      40) AS p90Key
+    FROM kpi_rollup FINAL
+    WHERE grain = {{grain:UInt8}}
+      AND slot >= {{from:DateTime}} AND slot < {{to:DateTime}}
+      AND (empty(CAST({{queueIds:Array(String)}} AS Array(String)))
+           OR has(CAST({{queueIds:Array(String)}} AS Array(String)), queueId))
+      AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
+           OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
+    GROUP BY bucket, queueKey, repKey, kind
+)
 GROUP BY bucket, queueKey, repKey
-HAVING sum(facts) > 0
+HAVING sum(kindFacts) > 0
 ORDER BY bucket, queueKey, repKey
