@@ -280,10 +280,15 @@ public class LiveEwtFunction extends KeyedCoProcessFunction<String, QueueSignal,
     }
 
     private static void insertInOrder(List<LiveSample> byTime, LiveSample sample) {
-        // samples mostly come in time order: look from the end
-        int at = byTime.size();
-        while (at > 0 && BY_TIME.compare(byTime.get(at - 1), sample) > 0) at--;
-        byTime.add(at, sample);
+        // after every sample that does not come after it (partitions read at different event times interleave, so
+        // the place can be far from the end)
+        int lo = 0;
+        int hi = byTime.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (BY_TIME.compare(byTime.get(mid), sample) <= 0) lo = mid + 1; else hi = mid;
+        }
+        byTime.add(lo, sample);
     }
 
     private static void removeFromOrder(List<LiveSample> byTime, LiveSample sample) {

@@ -18,8 +18,8 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,8 +37,11 @@ import java.util.Set;
  * counts in {@code late_events}, and emits no {@link QueueSignal} (EWT history is not rewritten). A repeated
  * eventId counts once ({@code duplicateEvents}).
  *
- * <p>On each change the whole session is recomputed by {@link SessionTimeline#compute} from its stored events
- * and compared with what was emitted before: a changed row goes to the main output; new or changed facts go to
+ * <p>On each change the session is brought up to date, exactly as {@link SessionTimeline#compute} over its stored
+ * events would give it: events applied at a flush all come after every event applied before, so the session's fold
+ * ({@link SessionTimeline.Fold}, kept for recently flushed sessions) is continued with them; a late event, or a
+ * session whose fold is not kept, is folded again from all its stored events. The result is compared with what was
+ * emitted before: a changed row goes to the main output; new or changed facts go to
  * {@link #FACTS}; facts that disappeared are re-emitted there with {@code deleted = true}; each of these also goes
  * to {@link #FACT_CHANGES} with the fact it replaces; queue signals caused
  * by the events of this flush go to {@link #QUEUE_SIGNALS}.
@@ -70,135 +73,156 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
     public static final String LATE_EVENTS_METRIC = "late_events";
     public static final String DUPLICATE_EVENTS_METRIC = "duplicateEvents";
 
-    private final SessionKpiConfig config;
+    /** The name of the session's state ({@link SessionState}); part of the savepoint contract. */
+    static final String SESSION_STATE = "session";
 
-    private transient MapState<String, Boolean> seenEventIds;
-    private transient ListState<SessionEvent> applied;
-    private transient ListState<SessionEvent> pending;
-    private transient ValueState<Long> flushTimer;
-    private transient ValueState<Long> cleanupTimer;
-    private transient ValueState<Long> latestTs;
-    private transient ValueState<SessionRow> emittedRow;
-    private transient MapState<String, KpiFact> emittedFacts;
+    /** Open sessions whose fold a flush continues (beyond that, a flush recomputes the session from its events). */
+    public static final int DEFAULT_FOLD_CACHE_SESSIONS = 10_000;
+
+    private final SessionKpiConfig config;
+    private final int foldCacheSessions;
+
+    private transient ValueState<SessionState> session;
+    private transient LegacyState legacy;
 
     private transient Counter lateEvents;
     private transient Counter duplicateEvents;
 
+    /**
+     * The fold of each recently flushed session over its applied events, so that the next flush continues it with
+     * the newly ready events instead of recomputing the session (which made a session cost O(events²)). Not state:
+     * derived from {@code applied}, used only when the new events all come after what it applied, rebuilt on anything else
+     * (a late event, eviction), which only costs a recompute. It cannot go stale: this instance is the only writer
+     * of its sessions' state, and a restart (which restores older state) makes a new instance.
+     */
+    private transient Map<String, SessionTimeline.Fold> folds;
+
     public SessionKpiFunction(SessionKpiConfig config) {
+        this(config, DEFAULT_FOLD_CACHE_SESSIONS);
+    }
+
+    /** @param foldCacheSessions sessions whose fold is kept between flushes; 0 recomputes every session each time */
+    public SessionKpiFunction(SessionKpiConfig config, int foldCacheSessions) {
+        if (foldCacheSessions < 0) {
+            throw new IllegalArgumentException("foldCacheSessions must be >= 0: " + foldCacheSessions);
+        }
         this.config = config;
+        this.foldCacheSessions = foldCacheSessions;
     }
 
     @Override
     public void open(OpenContext openContext) {
         var ctx = getRuntimeContext();
-        TypeInformation<SessionEvent> eventType = TypeInformation.of(SessionEvent.class);
-        seenEventIds = ctx.getMapState(new MapStateDescriptor<>("seenEventIds", Types.STRING, Types.BOOLEAN));
-        applied = ctx.getListState(new ListStateDescriptor<>("appliedEvents", eventType));
-        pending = ctx.getListState(new ListStateDescriptor<>("pendingEvents", eventType));
-        flushTimer = ctx.getState(new ValueStateDescriptor<>("flushTimer", Types.LONG));
-        cleanupTimer = ctx.getState(new ValueStateDescriptor<>("cleanupTimer", Types.LONG));
-        latestTs = ctx.getState(new ValueStateDescriptor<>("latestTs", Types.LONG));
-        emittedRow = ctx.getState(new ValueStateDescriptor<>("emittedRow", TypeInformation.of(SessionRow.class)));
-        emittedFacts = ctx.getMapState(
-                new MapStateDescriptor<>("emittedFacts", Types.STRING, TypeInformation.of(KpiFact.class)));
+        session = ctx.getState(new ValueStateDescriptor<>(SESSION_STATE, TypeInformation.of(SessionState.class)));
+        legacy = new LegacyState(ctx);
         lateEvents = ctx.getMetricGroup().counter(LATE_EVENTS_METRIC);
         duplicateEvents = ctx.getMetricGroup().counter(DUPLICATE_EVENTS_METRIC);
+        folds = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SessionTimeline.Fold> eldest) {
+                return size() > foldCacheSessions;
+            }
+        };
     }
 
     @Override
     public void processElement(SessionEvent event, Context ctx, Collector<SessionRow> out) throws Exception {
-        if (seenEventIds.contains(event.eventId())) {
+        SessionState s = current();
+        if (s == null) {
+            s = new SessionState();
+        } else if (s.seenEventIds.contains(event.eventId())) {
             duplicateEvents.inc();
             return;
         }
-        seenEventIds.put(event.eventId(), Boolean.TRUE);
-        Long latest = latestTs.value();
-        if (latest == null || event.ts() > latest) {
-            latestTs.update(event.ts());
+        s.seenEventIds.add(event.eventId());
+        if (s.latestTs == null || event.ts() > s.latestTs) {
+            s.latestTs = event.ts();
         }
-        if (cleanupTimer.value() == null) {
-            long at = safeAdd(latestTs.value(), config.retentionMs());
-            ctx.timerService().registerEventTimeTimer(at);
-            cleanupTimer.update(at);
+        if (s.cleanupTimer == null) {
+            s.cleanupTimer = safeAdd(s.latestTs, config.retentionMs());
+            ctx.timerService().registerEventTimeTimer(s.cleanupTimer);
         }
 
         if (event.ts() > ctx.timerService().currentWatermark()) {
-            pending.add(event);
+            s.pending.add(event);
             long at = event.ts();
-            Long registered = flushTimer.value();
+            Long registered = s.flushTimer;
             if (registered == null || at < registered) {
-                if (registered != null && !registered.equals(cleanupTimer.value())) {
+                if (registered != null && !registered.equals(s.cleanupTimer)) {
                     ctx.timerService().deleteEventTimeTimer(registered);
                 }
                 ctx.timerService().registerEventTimeTimer(at);
-                flushTimer.update(at);
+                s.flushTimer = at;
             }
             if (event.type() == EventType.REP_JOINED) {
-                emitProvisionalQueueWait(ctx.getCurrentKey(), event, ctx);
+                emitProvisionalQueueWait(ctx.getCurrentKey(), s, event, ctx);
             }
         } else {
             lateEvents.inc();
-            applied.add(event);
-            recomputeAndEmit(ctx.getCurrentKey(), Set.of(), ctx, out);
+            s.applied.add(event);
+            recomputeAndEmit(ctx.getCurrentKey(), s, List.of(event), Set.of(), ctx, out);
         }
+        session.update(s);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SessionRow> out) throws Exception {
-        long watermark = ctx.timerService().currentWatermark();
-        flushPending(watermark, ctx, out);
-
-        Long cleanupAt = cleanupTimer.value();
-        if (cleanupAt != null && timestamp >= cleanupAt) {
-            long due = safeAdd(latestTs.value(), config.retentionMs());
-            if (due <= watermark && flushTimer.value() == null) {
-                clearSession();
-            } else {
-                // newer events arrived since the timer was set: one timer, moved forward only when it fires
-                ctx.timerService().registerEventTimeTimer(due);
-                cleanupTimer.update(due);
-            }
+        SessionState s = current();
+        if (s == null) {
+            return; // a timer of a session already cleared
         }
+        long watermark = ctx.timerService().currentWatermark();
+        flushPending(s, watermark, ctx, out);
+
+        Long cleanupAt = s.cleanupTimer;
+        if (cleanupAt != null && timestamp >= cleanupAt) {
+            long due = safeAdd(s.latestTs, config.retentionMs());
+            if (due <= watermark && s.flushTimer == null) {
+                clearSession(ctx.getCurrentKey());
+                return;
+            }
+            // newer events arrived since the timer was set: one timer, moved forward only when it fires
+            ctx.timerService().registerEventTimeTimer(due);
+            s.cleanupTimer = due;
+        }
+        session.update(s);
     }
 
-    private void flushPending(long watermark, OnTimerContext ctx, Collector<SessionRow> out) throws Exception {
-        Long registered = flushTimer.value();
+    private void flushPending(SessionState s, long watermark, OnTimerContext ctx, Collector<SessionRow> out)
+            throws Exception {
+        Long registered = s.flushTimer;
         if (registered == null || registered > watermark) {
             return;
         }
         List<SessionEvent> ready = new ArrayList<>();
         List<SessionEvent> waiting = new ArrayList<>();
-        for (SessionEvent e : pending.get()) {
+        for (SessionEvent e : s.pending) {
             (e.ts() <= watermark ? ready : waiting).add(e);
         }
-        pending.update(waiting);
+        s.pending = waiting;
         if (waiting.isEmpty()) {
-            flushTimer.clear();
+            s.flushTimer = null;
         } else {
             long earliest = waiting.stream().mapToLong(SessionEvent::ts).min().getAsLong();
             long at = earliest;
             ctx.timerService().registerEventTimeTimer(at);
-            flushTimer.update(at);
+            s.flushTimer = at;
         }
         if (!ready.isEmpty()) {
-            applied.addAll(ready);
+            s.applied.addAll(ready);
             Set<String> readyIds = new HashSet<>();
             for (SessionEvent e : ready) {
                 readyIds.add(e.eventId());
             }
-            recomputeAndEmit(ctx.getCurrentKey(), readyIds, ctx, out);
+            recomputeAndEmit(ctx.getCurrentKey(), s, ready, readyIds, ctx, out);
         }
     }
 
     /** The queue wait {@code joined} ends over the events seen so far (applied and pending), if it ends one. */
-    private void emitProvisionalQueueWait(String sessionId, SessionEvent joined, Context ctx) throws Exception {
-        List<SessionEvent> events = new ArrayList<>();
-        for (SessionEvent e : applied.get()) {
-            events.add(e);
-        }
-        for (SessionEvent e : pending.get()) {
-            events.add(e);
-        }
+    private void emitProvisionalQueueWait(String sessionId, SessionState s, SessionEvent joined, Context ctx) {
+        List<SessionEvent> events = new ArrayList<>(s.applied.size() + s.pending.size());
+        events.addAll(s.applied);
+        events.addAll(s.pending);
         for (QueueSignal signal : SessionTimeline.compute(sessionId, events, config).signals()) {
             if (signal.kind() == QueueSignal.Kind.QUEUE_WAIT && joined.eventId().equals(signal.eventId())) {
                 ctx.output(LIVE_QUEUE_WAITS, signal);
@@ -206,42 +230,45 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         }
     }
 
-    /** Recomputes the session and emits what changed; queue signals only for the events in {@code signalFor}. */
-    private void recomputeAndEmit(String sessionId, Set<String> signalFor, Context ctx, Collector<SessionRow> out)
-            throws Exception {
-        List<SessionEvent> events = new ArrayList<>();
-        for (SessionEvent e : applied.get()) {
-            events.add(e);
-        }
-        SessionTimeline.Result result = SessionTimeline.compute(sessionId, events, config);
+    /**
+     * Brings the session up to date with {@code added} (already in {@code applied}) and emits what changed; queue
+     * signals only for the events in {@code signalFor}.
+     */
+    private void recomputeAndEmit(String sessionId, SessionState s, List<SessionEvent> added, Set<String> signalFor,
+            Context ctx, Collector<SessionRow> out) {
+        SessionTimeline.Result result = upToDate(sessionId, s, added);
         long version = result.row().version();
 
-        if (!result.row().sameContentAs(emittedRow.value())) {
+        if (!result.row().sameContentAs(s.emittedRow)) {
             out.collect(result.row());
-            emittedRow.update(result.row());
+            s.emittedRow = result.row();
         }
 
-        Map<String, KpiFact> current = new HashMap<>();
+        Set<String> current = new HashSet<>();
         for (KpiFact fact : result.facts()) {
-            current.put(fact.factId(), fact);
-            KpiFact previous = emittedFacts.get(fact.factId());
+            current.add(fact.factId());
+            KpiFact previous = s.emittedFacts.get(fact.factId());
             if (!fact.sameContentAs(previous)) {
+                // a new fact, or one that replaces what was emitted under its factId
                 ctx.output(FACTS, fact);
                 ctx.output(FACT_CHANGES, new FactChange(previous, fact));
-                emittedFacts.put(fact.factId(), fact);
+                s.emittedFacts.put(fact.factId(), fact);
             }
         }
-        List<KpiFact> retracted = new ArrayList<>();
-        for (Map.Entry<String, KpiFact> entry : emittedFacts.entries()) {
-            if (!current.containsKey(entry.getKey()) && !entry.getValue().deleted()) {
-                retracted.add(entry.getValue());
+        if (s.emittedFacts.size() > current.size()) {
+            List<KpiFact> retracted = new ArrayList<>();
+            for (KpiFact previous : s.emittedFacts.values()) {
+                if (!current.contains(previous.factId()) && !previous.deleted()) {
+                    retracted.add(previous);
+                }
             }
-        }
-        for (KpiFact before : retracted) {
-            KpiFact gone = before.asDeleted(version);
-            ctx.output(FACTS, gone);
-            ctx.output(FACT_CHANGES, new FactChange(before, gone));
-            emittedFacts.put(gone.factId(), gone);
+            for (KpiFact before : retracted) {
+                // a fact the session no longer has
+                KpiFact gone = before.asDeleted(version);
+                ctx.output(FACTS, gone);
+                ctx.output(FACT_CHANGES, new FactChange(before, gone));
+                s.emittedFacts.put(gone.factId(), gone);
+            }
         }
 
         if (!signalFor.isEmpty()) {
@@ -253,15 +280,111 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         }
     }
 
-    private void clearSession() {
-        seenEventIds.clear();
-        applied.clear();
-        pending.clear();
-        flushTimer.clear();
-        cleanupTimer.clear();
-        latestTs.clear();
-        emittedRow.clear();
-        emittedFacts.clear();
+    /**
+     * The session over its applied events: the cached fold continued with {@code added} when they all come after
+     * what it applied, else a fold over every applied event.
+     */
+    private SessionTimeline.Result upToDate(String sessionId, SessionState s, List<SessionEvent> added) {
+        List<SessionEvent> ordered = new ArrayList<>(added);
+        ordered.sort(SessionTimeline.CANONICAL_ORDER);
+        SessionTimeline.Fold fold = folds.get(sessionId);
+        if (fold != null && fold.continuesWith(ordered)) {
+            fold.applyInOrder(ordered);
+            return fold.result();
+        }
+        List<SessionEvent> events = new ArrayList<>(s.applied);
+        events.sort(SessionTimeline.CANONICAL_ORDER);
+        fold = new SessionTimeline.Fold(sessionId, config);
+        fold.applyInOrder(events);
+        if (foldCacheSessions > 0) {
+            folds.put(sessionId, fold);
+        }
+        return fold.result();
+    }
+
+    private void clearSession(String sessionId) {
+        folds.remove(sessionId);
+        session.clear();
+    }
+
+    /**
+     * The session's state; a session kept by a version before {@link SessionState} (one state per field, restored
+     * from its savepoint) is moved into one on first touch.
+     */
+    private SessionState current() throws Exception {
+        SessionState s = session.value();
+        if (s == null) {
+            s = legacy.takeOver();
+            if (s != null) {
+                session.update(s);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * The per-field states of earlier versions, registered under their names so that a savepoint taken by one of
+     * them restores; {@link #takeOver} moves a session's fields into a {@link SessionState} and clears them.
+     */
+    static final class LegacyState {
+        private final MapState<String, Boolean> seenEventIds;
+        private final ListState<SessionEvent> applied;
+        private final ListState<SessionEvent> pending;
+        private final ValueState<Long> flushTimer;
+        private final ValueState<Long> cleanupTimer;
+        private final ValueState<Long> latestTs;
+        private final ValueState<SessionRow> emittedRow;
+        private final MapState<String, KpiFact> emittedFacts;
+
+        LegacyState(org.apache.flink.api.common.functions.RuntimeContext ctx) {
+            TypeInformation<SessionEvent> eventType = TypeInformation.of(SessionEvent.class);
+            seenEventIds = ctx.getMapState(new MapStateDescriptor<>("seenEventIds", Types.STRING, Types.BOOLEAN));
+            applied = ctx.getListState(new ListStateDescriptor<>("appliedEvents", eventType));
+            pending = ctx.getListState(new ListStateDescriptor<>("pendingEvents", eventType));
+            flushTimer = ctx.getState(new ValueStateDescriptor<>("flushTimer", Types.LONG));
+            cleanupTimer = ctx.getState(new ValueStateDescriptor<>("cleanupTimer", Types.LONG));
+            latestTs = ctx.getState(new ValueStateDescriptor<>("latestTs", Types.LONG));
+            emittedRow = ctx.getState(new ValueStateDescriptor<>("emittedRow", TypeInformation.of(SessionRow.class)));
+            emittedFacts = ctx.getMapState(
+                    new MapStateDescriptor<>("emittedFacts", Types.STRING, TypeInformation.of(KpiFact.class)));
+        }
+
+        /** The current session's fields as one {@link SessionState}, or null when it has none (a new session). */
+        SessionState takeOver() throws Exception {
+            // every session kept by an earlier version has its cleanup timer
+            Long cleanupAt = cleanupTimer.value();
+            if (cleanupAt == null) {
+                return null;
+            }
+            SessionState s = new SessionState();
+            s.cleanupTimer = cleanupAt;
+            s.flushTimer = flushTimer.value();
+            s.latestTs = latestTs.value();
+            s.emittedRow = emittedRow.value();
+            for (String id : seenEventIds.keys()) {
+                s.seenEventIds.add(id);
+            }
+            Iterable<SessionEvent> appliedEvents = applied.get();
+            if (appliedEvents != null) {
+                appliedEvents.forEach(s.applied::add);
+            }
+            Iterable<SessionEvent> pendingEvents = pending.get();
+            if (pendingEvents != null) {
+                pendingEvents.forEach(s.pending::add);
+            }
+            for (Map.Entry<String, KpiFact> e : emittedFacts.entries()) {
+                s.emittedFacts.put(e.getKey(), e.getValue());
+            }
+            seenEventIds.clear();
+            applied.clear();
+            pending.clear();
+            flushTimer.clear();
+            cleanupTimer.clear();
+            latestTs.clear();
+            emittedRow.clear();
+            emittedFacts.clear();
+            return s;
+        }
     }
 
     private static long safeAdd(long a, long b) {

@@ -63,18 +63,64 @@ public final class SessionTimeline {
         }
         List<SessionEvent> ordered = new ArrayList<>(events);
         ordered.sort(CANONICAL_ORDER);
-        Walk walk = new Walk(sessionId, config);
-        Set<String> applied = new HashSet<>();
-        for (SessionEvent e : ordered) {
-            if (!sessionId.equals(e.sessionId())) {
-                throw new IllegalArgumentException("event " + e.eventId() + " belongs to " + e.sessionId()
-                        + ", not " + sessionId);
-            }
-            if (applied.add(e.eventId())) {
-                walk.apply(e);
+        Fold fold = new Fold(sessionId, config);
+        fold.applyInOrder(ordered);
+        return fold.result();
+    }
+
+    /**
+     * A pass over a session's events that can be continued: {@link #compute} over a set of events equals a fold
+     * that was given the same events in canonical order, in any number of steps. The operator keeps one per open
+     * session so that events applied at a flush (all newer than everything applied before) cost what they add, not
+     * a walk over the whole session; anything else (a late event) needs {@link #compute} over every event.
+     */
+    static final class Fold {
+        private final String sessionId;
+        private final Walk walk;
+        private final Set<String> applied = new HashSet<>();
+        private SessionEvent last;
+
+        Fold(String sessionId, SessionKpiConfig config) {
+            this.sessionId = sessionId;
+            this.walk = new Walk(sessionId, config);
+        }
+
+        /** Whether {@code ordered} (in canonical order) all comes after every event applied so far. */
+        boolean continuesWith(List<SessionEvent> ordered) {
+            return last == null || ordered.isEmpty() || CANONICAL_ORDER.compare(ordered.get(0), last) > 0;
+        }
+
+        /**
+         * Applies events given in canonical order, each after every event applied before; a repeated eventId counts
+         * once.
+         *
+         * @throws IllegalArgumentException if an event belongs to another session or is out of order
+         */
+        void applyInOrder(List<SessionEvent> ordered) {
+            for (SessionEvent e : ordered) {
+                if (!sessionId.equals(e.sessionId())) {
+                    throw new IllegalArgumentException("event " + e.eventId() + " belongs to " + e.sessionId()
+                            + ", not " + sessionId);
+                }
+                if (last != null && CANONICAL_ORDER.compare(e, last) < 0) {
+                    throw new IllegalArgumentException("event " + e.eventId() + " comes before " + last.eventId()
+                            + ", which is already applied");
+                }
+                if (applied.add(e.eventId())) {
+                    walk.apply(e);
+                    last = e;
+                }
             }
         }
-        return walk.result(applied.size());
+
+        /** Distinct events applied: the session's version. */
+        long applied() {
+            return applied.size();
+        }
+
+        Result result() {
+            return walk.result(applied.size());
+        }
     }
 
     /** The state of one pass over a session's events. */

@@ -3,7 +3,7 @@ package io.chatkpi.jobs.sink;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import java.sql.SQLException;
 
 /**
  * How a stream's elements become rows of one ClickHouse table: the table, its columns in insert order, and the
@@ -13,8 +13,13 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
  * @param columns the columns the binder sets, in parameter order
  * @param binder  sets parameters {@code 1..columns.size()} from one element
  */
-public record ClickHouseTable<T>(String name, List<String> columns, JdbcStatementBuilder<T> binder)
-        implements Serializable {
+public record ClickHouseTable<T>(String name, List<String> columns, Binder<T> binder) implements Serializable {
+
+    /** Sets the values of one element's row. */
+    @FunctionalInterface
+    public interface Binder<T> extends Serializable {
+        void bind(ClickHouseRow row, T element) throws SQLException;
+    }
 
     public ClickHouseTable {
         ClickHouseSinks.requireIdentifier(name, "table");
