@@ -137,7 +137,6 @@ class FlinkRunOnStandaloneClusterIT {
         StreamingJobs.await("the KPI job read part A",
                 () -> sourceRecordsOut(flink, kpiJob) == validInPartA, jobsRunning);
         phases.add(String.format("part A read %.1f s", seconds(started)));
-        ClickHouseClient ch = db.client();
         // what only the savepoint's keyed state carries over: sessions with events on both sides of the stop
         long sessionsAcrossTheStop = sessionsAcross(traffic, partB);
         assertThat(sessionsAcrossTheStop).as("sessions open at the stop").isPositive();
@@ -160,6 +159,7 @@ class FlinkRunOnStandaloneClusterIT {
         running.add(resumedJob);
         phases.add(String.format("resumed %.1f s", seconds(started)));
 
+        ClickHouseClient ch = db.client();
         TableRows expected = expectation.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
         phases.add(String.format("replay done %.1f s", seconds(started)));
         TableRows rows = StreamingJobs.awaitRows(ch, expected, jobsRunning);
@@ -180,9 +180,10 @@ class FlinkRunOnStandaloneClusterIT {
         jobsRunning.check();
         assertThat(TableRows.read(ch).differencesFrom(expected)).isNull();
         System.out.printf("flink run on a standalone cluster: %d lines; the KPI job stopped with a savepoint at line"
-                        + " %d (%d sessions with events before and after it), resumed from %s, its source read exactly the %d records"
-                        + " sent after; %s in ClickHouse, equal to the replay; after the start: %s%n", traffic.size(),
-                partB, sessionsAcrossTheStop, savepoint, recordsAfterStop, expected, String.join(", ", phases));
+                        + " %d (%d sessions with events before and after it), resumed from %s, its source read"
+                        + " exactly the %d records sent after; %s in ClickHouse, equal to the replay; after the"
+                        + " start: %s%n", traffic.size(), partB, sessionsAcrossTheStop, savepoint, recordsAfterStop,
+                expected, String.join(", ", phases));
     }
 
     /** The README's options (Production, 4.), pointed at the test's broker, topics and database. */
