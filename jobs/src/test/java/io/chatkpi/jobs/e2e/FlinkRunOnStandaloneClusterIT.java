@@ -38,12 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  * ClickHouse; then the README's upgrade procedure for the KPI job ({@code flink stop --savepointPath}, {@code flink
  * run -s <savepoint>}) in the middle of the traffic.
  *
- * <p>The traffic goes in two parts. Part A is read by both jobs; the KPI job is stopped with a savepoint, which
- * holds its open sessions and its Kafka offsets; part B and the end-of-traffic events are sent while it is down; the
- * same jar is resubmitted from the savepoint. ClickHouse must end up with exactly the rows of the replay of the same lines (every table, every row:
- * nothing lost across the stop, nothing counted twice), the resumed job must say it was restored from that
- * savepoint, and its Kafka source must have read exactly the records sent after the stop (a restart from earliest
- * would give the same tables, as they deduplicate; this count tells it apart).
+ * <p>The traffic goes in two parts. Once the KPI job has read part A, it is stopped with a savepoint, which holds
+ * its open sessions and its Kafka offsets; part B and the end-of-traffic events are sent while it is down (the
+ * landing job keeps running); the same jar is resubmitted from the savepoint. ClickHouse must end up with exactly
+ * the rows of the replay of the same lines (every table, every row: nothing lost across the stop, nothing counted
+ * twice), the resumed job must say it was restored from that savepoint, and its Kafka source must have read exactly
+ * the records sent after the stop (a restart from earliest would give the same tables, as they deduplicate; this
+ * count tells it apart).
  */
 @ExtendWith({KafkaExtension.class, ClickHouseExtension.class})
 class FlinkRunOnStandaloneClusterIT {
@@ -147,7 +148,8 @@ class FlinkRunOnStandaloneClusterIT {
         String savepoint = find(SAVEPOINT, stopOutput);
         running.remove(kpiJob);
         phases.add(String.format("stopped with a savepoint %.1f s", seconds(started)));
-        assertThat(flink.rest("/jobs/" + kpiJob).path("state").asText()).as("the stopped KPI job").isEqualTo("FINISHED");
+        assertThat(flink.rest("/jobs/" + kpiJob).path("state").asText()).as("the stopped KPI job")
+                .isEqualTo("FINISHED");
         assertThat(Path.of(URI.create(savepoint)).resolve("_metadata")).as("the savepoint").isRegularFile();
 
         traffic.send(kafka, setup.topic(), partB, traffic.size());
