@@ -194,7 +194,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private void startDaemon(String name, String mainClass, String jvmParams, String dynamicConfigs)
             throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(java());
+        command.addAll(java());
         command.addAll(words(jvmParams));
         command.addAll(JVM_OPTS);
         command.addAll(logSettings("flink-" + name, "log4j.properties"));
@@ -242,7 +242,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         int n = clientRuns.incrementAndGet();
         Path out = logs.resolve("flink-client-" + n + ".out");
         List<String> command = new ArrayList<>();
-        command.add(java());
+        command.addAll(java());
         command.add("-Xmx384m");
         command.addAll(JVM_OPTS);
         command.addAll(logSettings("flink-client-" + n, "log4j-cli.properties"));
@@ -357,9 +357,17 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
     }
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /**
+     * The command that runs {@code java}: through {@code setpriv --pdeathsig TERM} where util-linux has it, so that a
+     * Flink JVM is told to stop even when this JVM is killed without running its shutdown hooks. (The signal comes
+     * when the thread that started the process ends: the test's thread, which outlives the cluster.)
+     */
+    private static List<String> java() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Files.isExecutable(SETPRIV) ? List.of(SETPRIV.toString(), "--pdeathsig", "TERM", java) : List.of(java);
     }
+
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
