@@ -1,7 +1,7 @@
 -- Recomputes the kpi_rollup rows of the facts in [from, to) from kpi_facts: the rows the KPI job maintains
 -- (KpiRollupFunction), with the same definitions, for facts written before kpi_rollup existed or for a range whose
 -- rollup rows were deleted. Give from/to on 15-minute bounds: a slot is recomputed from the facts inside the range
--- only. The rows take {{version}}; ReplacingMergeTree keeps the higher of it and the job's (the number of changes a
+-- only. The rows take the given version; ReplacingMergeTree keeps the higher of it and the job's (the number of changes a
 -- row has seen), so delete the range's rows first (ALTER TABLE kpi_rollup DELETE WHERE slot >= .. AND slot < ..)
 -- when the job has written some.
 -- The histogram key is LogHistogram.SQL_KEY with v = valueMs.

@@ -1,6 +1,14 @@
--- KPI measures of kpi_facts per time bucket, or over the whole range (bucketSeconds 0, bucket 0).
--- Exact over any range: counts, sums and maxima of raw facts, percentiles with quantilesExact over the raw rows;
--- the API divides sums by counts (never averages averages).
+-- KPI measures of kpi_facts per time bucket, or over the whole range (bucketSeconds 0, bucket 0): the raw path, for
+-- requests kpi_rollup cannot answer (1m / 5m buckets, bounds off 15-minute marks, zone offsets not a multiple of 15
+-- minutes). kpi_rollup_series.sql returns the same columns from kpi_rollup, with the same definitions, so the two
+-- agree exactly. Counts, sums and maxima are exact; the API divides sums by counts (never averages averages).
+-- Percentiles as LogHistogram buckets (xP50Key, xP90Key: LogHistogram.SQL_KEY, the key kpi_rollup_rebuild.sql gives
+-- each value): the key of the exact quantile (quantileExact's rank rule), which is the bucket LogHistogram.quantile
+-- finds in a histogram of the same values, since the key grows with the value; the API reads it as the bucket's
+-- representative (within 1 %).
+-- Distinct sessions are counted by the SESSION_K facts (one per session, queue and rep at its first fact of kind K):
+-- those whose detail names sessionLevel ('session' when not grouped or filtered by queue or rep, 'queue' by
+-- queue, 'rep' by rep), so that a session counts once per range (per queue / rep), in the bucket of its first fact.
 -- bucket = epoch seconds of the bucket start, cut in the zone of the request without naming it in SQL (so any
 -- zone Java knows works, and the text never changes): the API passes the zone's UTC offsets in force over the range
 -- (offsets[i] from transitions[i] on, transitions[1] = 0) and the same changes in local time (localTransitions[i] =
@@ -34,30 +42,50 @@ SELECT
     countIf(kind = 'INACTIVE' AND flag = 1) AS autoInactiveEvents,
     countIf(kind = 'REACTIVATED') AS reactivated,
     countIf(kind = 'ENDED_AFTER_INACTIVITY') AS endedAfterInactivity,
-    uniqExactIf(sessionId, kind = 'ANSWERED') AS sessionsAnswered,
-    uniqExactIf(sessionId, kind = 'JOINED') AS sessionsJoined,
-    uniqExactIf(sessionId, kind = 'INACTIVE') AS sessionsInactive,
-    uniqExactIf(sessionId, kind = 'REACTIVATED') AS sessionsReactivated,
+    countIf(kind = 'SESSION_ANSWERED' AND position(detail, {{sessionLevel:String}}) > 0) AS sessionsAnswered,
+    countIf(kind = 'SESSION_JOINED' AND position(detail, {{sessionLevel:String}}) > 0) AS sessionsJoined,
+    countIf(kind = 'SESSION_INACTIVE' AND position(detail, {{sessionLevel:String}}) > 0) AS sessionsInactive,
+    countIf(kind = 'SESSION_REACTIVATED' AND position(detail, {{sessionLevel:String}}) > 0) AS sessionsReactivated,
     countIf(kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitCount,
     sumIf(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitSum,
     maxIf(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitMax,
-    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs)) AS waitQ,
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'ANSWERED' AND isNotNull(valueMs))
+                     AS waitQ, 1) AS waitP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(waitP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS waitP50Key,
+    if((arrayElement(waitQ, 2) AS waitP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(waitP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS waitP90Key,
     countIf(kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseCount,
     sumIf(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseSum,
     maxIf(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseMax,
-    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs)) AS firstResponseQ,
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'FIRST_RESPONSE' AND isNotNull(valueMs))
+                     AS firstResponseQ, 1) AS firstResponseP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(firstResponseP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS firstResponseP50Key,
+    if((arrayElement(firstResponseQ, 2) AS firstResponseP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(firstResponseP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS firstResponseP90Key,
     countIf(kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseCount,
     sumIf(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseSum,
     maxIf(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseMax,
-    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs)) AS repResponseQ,
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'REP_RESPONSE' AND isNotNull(valueMs))
+                     AS repResponseQ, 1) AS repResponseP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(repResponseP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS repResponseP50Key,
+    if((arrayElement(repResponseQ, 2) AS repResponseP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(repResponseP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS repResponseP90Key,
     countIf(kind = 'HANDLE' AND isNotNull(valueMs)) AS handleCount,
     sumIf(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs)) AS handleSum,
     maxIf(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs)) AS handleMax,
-    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs)) AS handleQ,
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'HANDLE' AND isNotNull(valueMs))
+                     AS handleQ, 1) AS handleP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(handleP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS handleP50Key,
+    if((arrayElement(handleQ, 2) AS handleP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(handleP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS handleP90Key,
     countIf(kind = 'ACW' AND isNotNull(valueMs)) AS acwCount,
     sumIf(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs)) AS acwSum,
     maxIf(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs)) AS acwMax,
-    quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs)) AS acwQ
+    if((arrayElement(quantilesExactIf(0.5, 0.9)(ifNull(valueMs, 0), kind = 'ACW' AND isNotNull(valueMs))
+                     AS acwQ, 1) AS acwP50) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(acwP50) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS acwP50Key,
+    if((arrayElement(acwQ, 2) AS acwP90) <= 0, toUInt16(0),
+       toUInt16(1 + ceil(log(acwP90) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS acwP90Key
 FROM kpi_facts FINAL
 WHERE deleted = 0
   AND at >= {{from:DateTime}} AND at < {{to:DateTime}}

@@ -46,7 +46,15 @@ public record BenchResults(
     public record EwtLoad(double rps, Double p50Ms, Double p99Ms, long requests, long errors, int clients,
                           int seconds, String path, String generator) {}
 
-    /** Sequential requests of /api/v1/kpis over 30 days at 1 h. */
+    /**
+     * Sequential requests of /api/v1/kpis over 30 days at 1 h (answered from kpi_rollup), after kpi_rollup was filled
+     * from the loaded facts with kpi_rollup_rebuild.sql day by day (rollupSeconds); and, as the baseline in the same
+     * run, the same request one minute later (off the 15-minute marks: answered from the raw kpi_facts).
+     */
     public record KpiQueries(long sessions, long kpiFacts, Double p50Ms, Double p99Ms, Double maxMs, int requests,
-                             int errors, double loadSeconds, String path) {}
+                             int errors, double loadSeconds, String path, long rollupRows, double rollupSeconds,
+                             RawBaseline raw) {}
+
+    /** The raw-facts path: the request whose bounds are off the 15-minute marks. */
+    public record RawBaseline(Double p50Ms, Double p99Ms, int requests, int errors, String path) {}
 }

@@ -41,6 +41,12 @@ final class ResultsTable {
             String n = String.format(" (%,d sessions, %d requests)", k.sessions(), k.requests());
             rows.add(new Row("KPI endpoint p50 ms" + n, ms(k.p50Ms()), "", ""));
             rows.add(new Row("KPI endpoint p99 ms", ms(k.p99Ms()), "<= 200", met(k.p99Ms() != null && k.p99Ms() <= 200)));
+            rows.add(new Row(String.format("KPI rollup rebuild s (%,d rows)", k.rollupRows()), num(k.rollupSeconds()),
+                    "", ""));
+            if (k.raw() != null) {
+                rows.add(new Row(String.format("KPI raw-facts path p50 ms (baseline, %d requests)", k.raw().requests()),
+                        ms(k.raw().p50Ms()), "", ""));
+            }
         }
         for (Map.Entry<String, Double> e : r.peakRssMb().entrySet()) {
             rows.add(new Row("peak RSS MiB, " + e.getKey(), e.getValue() == null ? "-" : num(e.getValue()), "", ""));

@@ -10,10 +10,12 @@ import io.chatkpi.api.KpiFixture.Session;
 import io.chatkpi.api.ewt.LiveEwtStore;
 import io.chatkpi.api.http.Json;
 import io.chatkpi.api.kpi.ClickHouseGateway;
+import io.chatkpi.api.kpi.KpiSource;
 import io.chatkpi.ingest.ewt.EwtCalculator;
 import io.chatkpi.ingest.ewt.EwtFigures;
 import io.chatkpi.ingest.ewt.EwtSnapshot;
 import io.chatkpi.ingest.ewt.WaitSample;
+import io.chatkpi.ingest.kpi.LogHistogram;
 import io.chatkpi.ingest.stack.ClickHouseClient;
 import io.chatkpi.ingest.stack.ClickHouseServer;
 import io.chatkpi.testing.ClickHouseExtension;
@@ -24,8 +26,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -33,6 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -125,7 +130,32 @@ class ApiKpiTest {
         return sorted.get((int) (level * sorted.size()));
     }
 
-    void assertKpis(JsonNode k, List<Fact> facts) {
+    /**
+     * Sessions as the API counts them (README, Reporting API): among the facts of {@code kind} that pass the filter,
+     * the first per session ("session"), per session and queue ("queue") or per session, queue and rep ("rep"), counted
+     * when it falls in [from, to).
+     */
+    long distinctSessions(String kind, Instant from, Instant to, Predicate<Fact> filter, String level) {
+        Function<Fact, String> key = switch (level) {
+            case "session" -> Fact::sessionId;
+            case "queue" -> f -> f.sessionId() + "/" + f.queueId();
+            default -> f -> f.sessionId() + "/" + f.queueId() + "/" + f.repId();
+        };
+        Comparator<Fact> order = Comparator.comparing((Fact f) -> f.at().toEpochMilli()).thenComparing(Fact::factId);
+        Map<String, Fact> first = data.effectiveFacts().stream().filter(f -> f.kind().equals(kind)).filter(filter)
+                .collect(Collectors.toMap(key, f -> f, BinaryOperator.minBy(order)));
+        return first.values().stream().filter(f -> !f.at().isBefore(from) && f.at().isBefore(to)).count();
+    }
+
+    /** LogHistogram's bound: within 1 % of the exact value, plus half a ms for the rounding to whole ms. */
+    static void assertPercentile(String what, JsonNode actual, long exact) {
+        assertThat(actual.isIntegralNumber()).as(what + " is a number: " + actual).isTrue();
+        assertThat((double) actual.asLong()).as(what + " (exact " + exact + ")")
+                .isCloseTo((double) exact, within(Math.abs(exact) * LogHistogram.RELATIVE_ERROR + 0.5));
+    }
+
+    void assertKpis(JsonNode k, Instant from, Instant to, Predicate<Fact> filter, String level) {
+        List<Fact> facts = facts(from, to, filter);
         Map<String, String> countNames = Map.ofEntries(Map.entry("started", "STARTED"), Map.entry("queued", "QUEUED"),
                 Map.entry("answered", "ANSWERED"), Map.entry("abandoned", "ABANDONED"),
                 Map.entry("notRouted", "NOT_ROUTED"), Map.entry("casesCreated", "CASE_CREATED"),
@@ -158,24 +188,29 @@ class ApiKpiTest {
                 assertThat(d.get("avg").asDouble()).as(api)
                         .isCloseTo(values.stream().mapToLong(Long::longValue).average().orElseThrow(), within(1e-6));
                 assertThat(d.get("max").asLong()).as(api).isEqualTo(values.get(values.size() - 1));
-                assertThat(d.get("p50").asLong()).as(api).isEqualTo(quantileExact(values, 0.5));
-                assertThat(d.get("p90").asLong()).as(api).isEqualTo(quantileExact(values, 0.9));
+                assertPercentile(api + ".p50", d.get("p50"), quantileExact(values, 0.5));
+                assertPercentile(api + ".p90", d.get("p90"), quantileExact(values, 0.9));
+                // and exactly what LogHistogram.quantile reads from a histogram of the same values
+                int[] keys = values.stream().mapToInt(LogHistogram::key).toArray();
+                long[] ones = new long[keys.length];
+                java.util.Arrays.fill(ones, 1);
+                assertThat(d.get("p50").asLong()).as(api).isEqualTo(LogHistogram.quantile(0.5, keys, ones));
+                assertThat(d.get("p90").asLong()).as(api).isEqualTo(LogHistogram.quantile(0.9, keys, ones));
             }
         });
-        Set<String> answeredSessions = sessionsWith(facts, "ANSWERED");
-        Set<String> inactiveSessions = sessionsWith(facts, "INACTIVE");
-        assertThat(k.get("sessionsAnswered").asLong()).isEqualTo(answeredSessions.size());
-        assertThat(k.get("sessionsJoined").asLong()).isEqualTo(sessionsWith(facts, "JOINED").size());
-        assertRate(k.get("rates").get("inactivityRate"), inactiveSessions.size(),
-                sessionsWith(facts, "JOINED").size());
-        assertRate(k.get("rates").get("reactivationRate"), sessionsWith(facts, "REACTIVATED").size(),
-                inactiveSessions.size());
+        long answeredSessions = distinctSessions("ANSWERED", from, to, filter, level);
+        long joinedSessions = distinctSessions("JOINED", from, to, filter, level);
+        long inactiveSessions = distinctSessions("INACTIVE", from, to, filter, level);
+        long reactivatedSessions = distinctSessions("REACTIVATED", from, to, filter, level);
+        assertThat(answeredSessions).isPositive();
+        assertThat(k.get("sessionsAnswered").asLong()).isEqualTo(answeredSessions);
+        assertThat(k.get("sessionsJoined").asLong()).isEqualTo(joinedSessions);
+        assertThat(k.get("sessionsInactive").asLong()).isEqualTo(inactiveSessions);
+        assertThat(k.get("sessionsReactivated").asLong()).isEqualTo(reactivatedSessions);
+        assertRate(k.get("rates").get("inactivityRate"), inactiveSessions, joinedSessions);
+        assertRate(k.get("rates").get("reactivationRate"), reactivatedSessions, inactiveSessions);
         assertRate(k.get("rates").get("abandonmentRate"), count(facts, "ABANDONED"), count(facts, "QUEUED"));
         assertRate(k.get("rates").get("serviceLevel"), within, answered);
-    }
-
-    static Set<String> sessionsWith(List<Fact> facts, String kind) {
-        return facts.stream().filter(f -> f.kind().equals(kind)).map(Fact::sessionId).collect(Collectors.toSet());
     }
 
     static void assertRate(JsonNode rate, long numerator, long denominator) {
@@ -194,18 +229,22 @@ class ApiKpiTest {
     @Test
     void totalsEqualSumsComputedFromTheRows() {
         JsonNode body = get("/api/v1/kpis?from=" + FROM + "&to=" + TO + "&granularity=1d");
-        assertKpis(body.get("totals"), facts(FROM, TO, f -> true));
+        assertKpis(body.get("totals"), FROM, TO, f -> true, "session");
         assertThat(body.get("series")).hasSize(3);
         for (JsonNode bucket : body.get("series")) {
             Instant start = Instant.parse(bucket.get("start").asText());
-            assertKpis(bucket.get("kpis"), facts(start, start.plus(Duration.ofDays(1)), f -> true));
+            assertKpis(bucket.get("kpis"), start, start.plus(Duration.ofDays(1)), f -> true, "session");
         }
     }
 
     @Test
     void filtersByQueueAndRep() {
         JsonNode body = get("/api/v1/kpis?from=" + FROM + "&to=" + TO + "&granularity=1d&queueId=tech&repId=rep-2");
-        assertKpis(body.get("totals"), facts(FROM, TO, f -> f.queueId().equals("tech") && f.repId().equals("rep-2")));
+        assertKpis(body.get("totals"), FROM, TO, f -> f.queueId().equals("tech") && f.repId().equals("rep-2"), "rep");
+        JsonNode queue = get("/api/v1/kpis?from=" + FROM + "&to=" + TO + "&granularity=1d&queueId=tech");
+        assertKpis(queue.get("totals"), FROM, TO, f -> f.queueId().equals("tech"), "queue");
+        JsonNode rep = get("/api/v1/kpis?from=" + FROM + "&to=" + TO + "&granularity=1d&repId=rep-2");
+        assertKpis(rep.get("totals"), FROM, TO, f -> f.repId().equals("rep-2"), "rep");
         assertThat(body.get("queueId").asText()).isEqualTo("tech");
     }
 
@@ -221,10 +260,10 @@ class ApiKpiTest {
         for (JsonNode bucket : body.get("series")) {
             Instant start = Instant.parse(bucket.get("start").asText());
             Instant end = start.atZone(PARIS).toLocalDate().plusDays(1).atStartOfDay(PARIS).toInstant();
-            assertKpis(bucket.get("kpis"), facts(start, end, f -> true));
+            assertKpis(bucket.get("kpis"), start, end, f -> true, "session");
         }
-        assertKpis(body.get("totals"), facts(Instant.parse("2026-10-23T22:00:00Z"),
-                Instant.parse("2026-10-26T23:00:00Z"), f -> true));
+        assertKpis(body.get("totals"), Instant.parse("2026-10-23T22:00:00Z"),
+                Instant.parse("2026-10-26T23:00:00Z"), f -> true, "session");
     }
 
     @Test
@@ -264,9 +303,9 @@ class ApiKpiTest {
         Instant from = Instant.parse("2026-10-25T12:00:00Z");
         Instant to = Instant.parse("2026-10-26T12:00:00Z");
         JsonNode body = get("/api/v1/kpis/summary?from=" + from + "&to=" + to + "&compare=previous");
-        assertKpis(body.get("totals"), facts(from, to, f -> true));
+        assertKpis(body.get("totals"), from, to, f -> true, "session");
         assertThat(body.get("previous").get("from").asText()).isEqualTo("2026-10-24T12:00:00Z");
-        assertKpis(body.get("previous").get("totals"), facts(from.minus(Duration.ofDays(1)), from, f -> true));
+        assertKpis(body.get("previous").get("totals"), from.minus(Duration.ofDays(1)), from, f -> true, "session");
         JsonNode started = body.get("change").get("started");
         long now = count(facts(from, to, f -> true), "STARTED");
         long before = count(facts(from.minus(Duration.ofDays(1)), from, f -> true), "STARTED");
@@ -275,6 +314,61 @@ class ApiKpiTest {
         assertThat(started.get("delta").asDouble()).isEqualTo((double) (now - before));
         assertThat(body.get("change").get("waitMs").get("avg").get("current").asDouble())
                 .isEqualTo(body.get("totals").get("waitMs").get("avg").asDouble());
+    }
+
+    /**
+     * Which source answers: kpi_rollup for whole slots, kpi_facts for the rest. Facts written after the rollup was
+     * built (as if the job had not written their slots yet) are seen by the raw path only: here the two sources
+     * deliberately differ, so the figures show which one answered, and the header names it.
+     */
+    @Test
+    void wholeSlotsAreReadFromTheRollupTheRestFromTheRawFacts() {
+        Instant december = Instant.parse("2026-12-05T10:07:00Z");
+        Instant monrovia1971 = Instant.parse("1971-06-01T10:07:00Z");
+        KpiFixture.insertFacts(gateway.client(), List.of(
+                new Fact("late/STARTED/1", "late", "STARTED", december, "tech", "", null, "", 0, 1, 0),
+                new Fact("old/STARTED/1", "old", "STARTED", monrovia1971, "tech", "", null, "", 0, 1, 0)));
+        String hour = "from=2026-12-05T10:00:00Z&to=2026-12-05T11:00:00Z";
+        Map<String, Object[]> cases = new LinkedHashMap<>();
+        cases.put("/api/v1/kpis?" + hour + "&granularity=15m", new Object[] {"rollup", 0L});
+        cases.put("/api/v1/kpis?" + hour + "&granularity=1h&tz=Europe/Paris", new Object[] {"rollup", 0L});
+        // +05:45 is whole quarter hours
+        cases.put("/api/v1/kpis?" + hour + "&granularity=1h&tz=Asia/Kathmandu", new Object[] {"rollup", 0L});
+        cases.put("/api/v1/kpis?" + hour + "&granularity=1d&queueId=tech", new Object[] {"rollup", 0L});
+        cases.put("/api/v1/kpis/summary?" + hour, new Object[] {"rollup", 0L});
+        cases.put("/api/v1/kpis?" + hour + "&granularity=5m", new Object[] {"facts", 1L});
+        cases.put("/api/v1/kpis?" + hour + "&granularity=1m&queueId=tech", new Object[] {"facts", 1L});
+        cases.put("/api/v1/kpis?from=2026-12-05T10:05:00Z&to=2026-12-05T11:00:00Z&granularity=1h",
+                new Object[] {"facts", 1L});
+        cases.put("/api/v1/kpis/summary?from=2026-12-05T10:00:00Z&to=2026-12-05T10:10:00Z",
+                new Object[] {"facts", 1L});
+        // Monrovia kept -00:44:30 until 1972: bounds on 15-minute marks, local hours are not
+        cases.put("/api/v1/kpis?from=1971-06-01T00:00:00Z&to=1971-06-02T00:00:00Z&tz=Africa/Monrovia&granularity=1h",
+                new Object[] {"facts", 1L});
+        cases.put("/api/v1/kpis?from=1971-06-01T00:00:00Z&to=1971-06-02T00:00:00Z&tz=UTC&granularity=1h",
+                new Object[] {"rollup", 0L});
+        cases.forEach((path, expected) -> {
+            HttpCalls.Reply r = http.get(path, TestServers.MANAGER_KEY);
+            assertThat(r.status()).as(path + ": " + r.body()).isEqualTo(200);
+            assertThat(r.header(KpiSource.HEADER)).as(path).isEqualTo(expected[0]);
+            assertThat(r.json().get("totals").get("started").asLong()).as(path).isEqualTo(expected[1]);
+        });
+        // the rollup rebuilt over those facts: both paths see them
+        KpiFixture.rebuildRollup(gateway.client());
+        cases.keySet().forEach(path -> assertThat(get(path).get("totals").get("started").asLong()).as(path)
+                .isEqualTo(1));
+        // reports and /reps choose the same way
+        var report = http.post("/api/v1/reports/run", TestServers.ANALYST_KEY, Json.MAPPER.valueToTree(Map.of(
+                "metrics", List.of("sessionsStarted"), "groupBy", List.of("time"), "granularity", "5m",
+                "from", "2026-12-05T10:00:00Z", "to", "2026-12-05T11:00:00Z")).toString());
+        assertThat(report.header(KpiSource.HEADER)).isEqualTo("facts");
+        var byQueue = http.post("/api/v1/reports/run", TestServers.ANALYST_KEY, Json.MAPPER.valueToTree(Map.of(
+                "metrics", List.of("sessionsStarted"), "groupBy", List.of("queueId"),
+                "from", "2026-12-05T10:00:00Z", "to", "2026-12-05T11:00:00Z")).toString());
+        assertThat(byQueue.header(KpiSource.HEADER)).isEqualTo("rollup");
+        assertThat(byQueue.json().get("rows").get(0).get("sessionsStarted").asLong()).isEqualTo(1);
+        assertThat(http.get("/api/v1/reps?" + hour, TestServers.MANAGER_KEY).header(KpiSource.HEADER))
+                .isEqualTo("rollup");
     }
 
     // ---- sessions -----------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@ package io.chatkpi.api;
 
 import io.chatkpi.ingest.stack.ClickHouseClient;
 import io.chatkpi.ingest.stack.SqlLiteral;
+import io.chatkpi.ingest.stack.SqlResources;
+import io.chatkpi.ingest.stack.SqlTemplate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,17 +76,49 @@ public final class KpiFixture {
                 f.facts.add(new Fact(factId, session, kind, at, queue, rep, value + 1234, detail, flag, 3, 0));
             }
         }
+        f.facts.addAll(sessionFacts(f.effectiveFacts()));
         return f;
     }
 
-    /** The facts that count: newest version per factId, not deleted. */
-    public List<Fact> effectiveFacts() {
-        java.util.Map<String, Fact> newest = new java.util.HashMap<>();
-        for (Fact x : facts) newest.merge(x.factId(), x, (a, b) -> b.version() > a.version() ? b : a);
-        return newest.values().stream().filter(x -> x.deleted() == 0).toList();
+    /** The kinds whose distinct sessions the API counts, each through SESSION_K facts (ROLLUP.md). */
+    public static final List<String> SESSION_COUNTED = List.of("ANSWERED", "JOINED", "INACTIVE", "REACTIVATED");
+
+    /**
+     * The SESSION_K facts the KPI job derives from a session's current facts (ROLLUP.md): for each kind K and each
+     * (queueId, repId) among the session's facts of kind K, one fact at the earliest of them (by time, then factId),
+     * whose detail names the levels at which it is the session's first fact of kind K ("session", "queue", "rep").
+     */
+    public static List<Fact> sessionFacts(List<Fact> current) {
+        java.util.Map<String, List<Fact>> bySessionAndKind = new java.util.TreeMap<>();
+        for (Fact x : current) {
+            if (SESSION_COUNTED.contains(x.kind())) {
+                bySessionAndKind.computeIfAbsent(x.sessionId() + "\u0000" + x.kind(), k -> new ArrayList<>()).add(x);
+            }
+        }
+        List<Fact> out = new ArrayList<>();
+        for (List<Fact> facts : bySessionAndKind.values()) {
+            facts.sort(java.util.Comparator.comparing((Fact x) -> x.at().toEpochMilli()).thenComparing(Fact::factId));
+            java.util.Set<String> queues = new java.util.HashSet<>();
+            java.util.Set<String> queueReps = new java.util.HashSet<>();
+            boolean first = true;
+            for (Fact x : facts) {
+                if (!queueReps.add(x.queueId() + "\u0000" + x.repId())) continue;
+                List<String> levels = new ArrayList<>();
+                if (first) levels.add("session");
+                first = false;
+                if (queues.add(x.queueId())) levels.add("queue");
+                levels.add("rep");
+                String eventId = x.factId().substring(x.factId().lastIndexOf('/') + 1);
+                String kind = "SESSION_" + x.kind();
+                out.add(new Fact(x.sessionId() + "/" + kind + "/" + eventId, x.sessionId(), kind, x.at(),
+                        x.queueId(), x.repId(), null, String.join(",", levels), 0, 1, 0));
+            }
+        }
+        return out;
     }
 
-    public void insert(ClickHouseClient ch) {
+    /** Rows into kpi_facts, as given (versions and deletions included). */
+    public static void insertFacts(ClickHouseClient ch, List<Fact> facts) {
         for (int start = 0; start < facts.size(); start += 1000) {
             StringJoiner values = new StringJoiner(",\n");
             for (Fact x : facts.subList(start, Math.min(facts.size(), start + 1000))) {
@@ -98,6 +132,27 @@ public final class KpiFixture {
             ch.execute("INSERT INTO kpi_facts (factId, sessionId, kind, at, atMs, queueId, repId, valueMs, detail, "
                     + "flag, version, deleted) VALUES " + values);
         }
+    }
+
+    /**
+     * Fills kpi_rollup from kpi_facts with kpi_rollup_rebuild.sql, as for data written before the table existed: the
+     * tests load facts directly, without the KPI job that maintains the rollup.
+     */
+    public static void rebuildRollup(ClickHouseClient ch) {
+        ch.execute(SqlTemplate.render(SqlResources.load("queries/kpi_rollup_rebuild.sql"), java.util.Map.of(
+                "from", Instant.EPOCH, "to", Instant.parse("2100-01-01T00:00:00Z"), "version", 1L)));
+    }
+
+    /** The facts that count: newest version per factId, not deleted. */
+    public List<Fact> effectiveFacts() {
+        java.util.Map<String, Fact> newest = new java.util.HashMap<>();
+        for (Fact x : facts) newest.merge(x.factId(), x, (a, b) -> b.version() > a.version() ? b : a);
+        return newest.values().stream().filter(x -> x.deleted() == 0).toList();
+    }
+
+    public void insert(ClickHouseClient ch) {
+        insertFacts(ch, facts);
+        rebuildRollup(ch);
         if (!sessions.isEmpty()) {
             StringJoiner values = new StringJoiner(",\n");
             for (Session s : sessions) {

@@ -42,10 +42,14 @@ class BenchSmokeTest {
         assertThat(r.api().ewt().errors()).isZero();
         assertThat(r.api().ewt().p99Ms()).isGreaterThanOrEqualTo(r.api().ewt().p50Ms());
         assertThat(r.api().kpi().sessions()).isEqualTo(20_000);
-        // 10 facts per answered session, 4 per abandoned one (8 %); the last sessions' latest facts fall after the range
-        assertThat(r.api().kpi().kpiFacts()).isBetween(20_000L * 9, 20_000L * 10);
+        // 12 facts per answered session (2 of them SESSION_ANSWERED / SESSION_JOINED), 4 per abandoned one (8 %); the
+        // last sessions' latest facts fall after the range
+        assertThat(r.api().kpi().kpiFacts()).isBetween(20_000L * 11, 20_000L * 12);
         assertThat(r.api().kpi().requests()).isEqualTo(3);
         assertThat(r.api().kpi().errors()).isZero();
+        assertThat(r.api().kpi().rollupRows()).isPositive();
+        assertThat(r.api().kpi().raw().requests()).isPositive();
+        assertThat(r.api().kpi().raw().errors()).isZero();
         assertThat(r.peakRssMb().values()).allSatisfy(v -> assertThat(v).isPositive());
         assertThat(r.machine().cores()).isPositive();
         assertThat(r.machine().clickhouse()).isNotBlank();

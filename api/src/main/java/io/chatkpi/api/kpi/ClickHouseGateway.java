@@ -86,6 +86,24 @@ public final class ClickHouseGateway implements AutoCloseable {
         return bounded(queryId -> client.queryJson(sql, queryId), false);
     }
 
+    /**
+     * All rows of a named query, started now and awaited with {@link #await}: the queries of one response run side
+     * by side instead of one after the other.
+     */
+    public CompletableFuture<List<JsonNode>> rowsAsync(String queryName, Map<String, ?> values) {
+        return CompletableFuture.supplyAsync(() -> rows(queryName, values), pool);
+    }
+
+    /** The result of {@link #rowsAsync}, with the API error the query failed with (not a wrapper of it). */
+    public static <T> T await(CompletableFuture<T> pending) {
+        try {
+            return pending.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+    }
+
     /** A statement of a named query that returns nothing (e.g. an INSERT). */
     public void execute(String queryName, Map<String, ?> values) {
         String sql = render(queryName, values);

@@ -25,19 +25,20 @@ public final class DashboardHandlers {
 
     /**
      * GET /api/v1/reps: one row per rep over the range, the same KPI object as /kpis totals (kpi_series.sql grouped
-     * by rep), so a rep's figures equal /kpis?repId=… for that rep.
+     * by rep, or kpi_rollup_series.sql per queue and rep), so a rep's figures equal /kpis?repId=… for that rep.
      */
     public void reps(Context ctx) {
         KpiRequest r = KpiRequest.parse(ctx);
         Map<String, Object> values = r.seriesValues(true);
         values.put("byRep", 1);
+        KpiSource source = r.source(true);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("from", r.from().toString());
         out.put("to", r.to().toString());
         out.put("tz", r.zone().getId());
         out.put("queueId", r.queueId());
         ArrayNode reps = out.putArray("reps");
-        for (JsonNode row : clickhouse.rows("kpi_series", values)) {
+        for (JsonNode row : source.series(clickhouse, values, KpiSource.Grain.REP)) {
             String repId = row.path("repKey").asText();
             // facts before assignment (STARTED, QUEUED, NOT_ROUTED...) carry no rep: not a rep's work
             if (repId.isEmpty()) continue;
@@ -45,6 +46,7 @@ public final class DashboardHandlers {
             rep.put("repId", repId);
             rep.set("kpis", KpiMeasures.toJson(row, new KpiMeasures.Breakdown(Map.of())));
         }
+        ctx.header(KpiSource.HEADER, source.id());
         ctx.json(out);
     }
 

@@ -13,12 +13,14 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /** /api/v1/kpis, /kpis/summary, /ewt/accuracy and /queues: ClickHouse figures for managers. */
 public final class KpiHandlers {
@@ -37,11 +39,18 @@ public final class KpiHandlers {
     public void series(Context ctx) {
         KpiRequest r = KpiRequest.parse(ctx);
         List<Instant> buckets = r.buckets();
+        // the totals from the series' source: one response, one source
+        KpiSource source = r.source(false);
+        // the four queries side by side: the response waits for the slowest, not for their sum
+        CompletableFuture<List<JsonNode>> seriesRows = source.seriesAsync(clickhouse, r.seriesValues(false), r.grain());
+        CompletableFuture<List<JsonNode>> seriesDetails =
+                source.breakdownAsync(clickhouse, r.breakdownValues(false), r.grain());
+        PendingTotals totals = totals(r, source);
         Map<Long, JsonNode> rows = new HashMap<>();
-        for (JsonNode row : clickhouse.rows("kpi_series", r.seriesValues(false))) {
+        for (JsonNode row : ClickHouseGateway.await(seriesRows)) {
             rows.put(row.path("bucket").asLong(), row);
         }
-        Map<Long, KpiMeasures.Breakdown> details = breakdowns(r, false);
+        Map<Long, KpiMeasures.Breakdown> details = breakdowns(ClickHouseGateway.await(seriesDetails));
         for (Long b : rows.keySet()) {
             // A bucket the SQL cut that Java did not means the two disagree on the zone's rules: fail loudly.
             if (!buckets.contains(Instant.ofEpochSecond(b))) {
@@ -58,7 +67,8 @@ public final class KpiHandlers {
             long key = b.getEpochSecond();
             item.set("kpis", KpiMeasures.toJson(rows.get(key), details.getOrDefault(key, empty())));
         }
-        out.set("totals", totals(r));
+        out.set("totals", totals.json());
+        ctx.header(KpiSource.HEADER, source.id());
         ctx.json(out);
     }
 
@@ -68,17 +78,23 @@ public final class KpiHandlers {
         String compare = Params.oneOf("compare", Params.optional(ctx, "compare"), java.util.Set.of("previous"));
         ObjectNode out = header(r);
         out.remove("granularity");
-        ObjectNode current = totals(r);
+        KpiSource source = r.source(true);
+        List<KpiSource> used = new ArrayList<>(List.of(source));
+        PendingTotals pendingCurrent = totals(r, source);
+        KpiRequest p = r.previous();
+        PendingTotals pendingPrevious = compare == null ? null : totals(p, p.source(true));
+        ObjectNode current = pendingCurrent.json();
         out.set("totals", current);
         if (compare != null) {
-            KpiRequest p = r.previous();
-            ObjectNode prev = totals(p);
+            used.add(p.source(true));
+            ObjectNode prev = pendingPrevious.json();
             ObjectNode previous = out.putObject("previous");
             previous.put("from", p.from().toString());
             previous.put("to", p.to().toString());
             previous.set("totals", prev);
             out.set("change", change(current, prev));
         }
+        ctx.header(KpiSource.HEADER, KpiSource.headerValue(used));
         ctx.json(out);
     }
 
@@ -158,16 +174,24 @@ public final class KpiHandlers {
         ctx.json(out);
     }
 
-    private ObjectNode totals(KpiRequest r) {
-        List<JsonNode> rows = clickhouse.rows("kpi_series", r.seriesValues(true));
-        Map<Long, KpiMeasures.Breakdown> details = breakdowns(r, true);
-        JsonNode row = rows.isEmpty() || rows.get(0).path("started").isMissingNode() ? null : rows.get(0);
-        return KpiMeasures.toJson(row, details.getOrDefault(0L, empty()));
+    /** The whole-range queries of a request, started. */
+    private record PendingTotals(CompletableFuture<List<JsonNode>> rows, CompletableFuture<List<JsonNode>> details) {
+        ObjectNode json() {
+            List<JsonNode> r = ClickHouseGateway.await(rows);
+            Map<Long, KpiMeasures.Breakdown> d = breakdowns(ClickHouseGateway.await(details));
+            JsonNode row = r.isEmpty() || r.get(0).path("started").isMissingNode() ? null : r.get(0);
+            return KpiMeasures.toJson(row, d.getOrDefault(0L, empty()));
+        }
     }
 
-    private Map<Long, KpiMeasures.Breakdown> breakdowns(KpiRequest r, boolean total) {
+    private PendingTotals totals(KpiRequest r, KpiSource source) {
+        return new PendingTotals(source.seriesAsync(clickhouse, r.seriesValues(true), r.grain()),
+                source.breakdownAsync(clickhouse, r.breakdownValues(true), r.grain()));
+    }
+
+    private static Map<Long, KpiMeasures.Breakdown> breakdowns(List<JsonNode> rows) {
         Map<Long, Map<String, Map<String, Long>>> acc = new HashMap<>();
-        for (JsonNode row : clickhouse.rows("kpi_breakdown", r.breakdownValues(total))) {
+        for (JsonNode row : rows) {
             acc.computeIfAbsent(row.path("bucket").asLong(), k -> new HashMap<>())
                     .computeIfAbsent(row.path("kind").asText(), k -> new LinkedHashMap<>())
                     .put(row.path("detail").asText(), row.path("n").asLong());

@@ -3,14 +3,17 @@ package io.chatkpi.api.kpi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatkpi.api.http.Json;
+import io.chatkpi.ingest.kpi.LogHistogram;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns one row of kpi_series.sql (plus its kpi_breakdown.sql counts) into the KPI object of the API. Averages are
- * sum / count and rates are count / count, computed here from the exact figures of the row; with a zero
- * denominator they are null (unknown), while counts are 0.
+ * Turns one row of kpi_series.sql or kpi_rollup_series.sql (plus its breakdown counts) into the KPI object of the
+ * API. Averages are sum / count and rates are count / count, computed here from the exact figures of the row; with a
+ * zero denominator they are null (unknown), while counts are 0. Percentiles: the row names the LogHistogram bucket
+ * of each (xP50Key, xP90Key, the bucket LogHistogram.quantile finds), read as the bucket's representative (within
+ * 1 % of the exact percentile).
  */
 public final class KpiMeasures {
 
@@ -61,9 +64,8 @@ public final class KpiMeasures {
             } else {
                 d.put("avg", (double) count(row, p + "Sum") / n);
                 d.put("max", count(row, p + "Max"));
-                JsonNode q = row.path(p + "Q");
-                d.put("p50", q.path(0).asLong());
-                d.put("p90", q.path(1).asLong());
+                d.put("p50", LogHistogram.representative(row.path(p + "P50Key").asInt()));
+                d.put("p90", LogHistogram.representative(row.path(p + "P90Key").asInt()));
             }
         }
         ObjectNode rates = o.putObject("rates");

@@ -39,7 +39,17 @@ public record KpiRequest(Instant from, Instant to, ZoneId zone, Granularity gran
         return new KpiRequest(from.minus(length), from, zone, granularity, queueId, repId);
     }
 
-    /** Values for kpi_breakdown.sql; total = the whole range in one row (bucket 0). */
+    /** Where the series (whole range only: total) is read from. */
+    public KpiSource source(boolean total) {
+        return KpiSource.choose(from, to, zone, total ? null : granularity);
+    }
+
+    /** The grain of the filters (this request groups by time only). */
+    public KpiSource.Grain grain() {
+        return KpiSource.Grain.of(false, false, queueId != null, repId != null);
+    }
+
+    /** Values for kpi_breakdown.sql / kpi_rollup_breakdown.sql; total = the whole range in one row (bucket 0). */
     public Map<String, Object> breakdownValues(boolean total) {
         Map<String, Object> v = ZoneOffsets.of(zone, from, to).sqlValues(total ? 0 : granularity.seconds());
         v.put("from", from);
@@ -49,7 +59,7 @@ public record KpiRequest(Instant from, Instant to, ZoneId zone, Granularity gran
         return v;
     }
 
-    /** Values for kpi_series.sql, not grouped by queue or rep. */
+    /** Values for kpi_series.sql / kpi_rollup_series.sql, not grouped by queue or rep. */
     public Map<String, Object> seriesValues(boolean total) {
         Map<String, Object> v = ZoneOffsets.of(zone, from, to).sqlValues(total ? 0 : granularity.seconds());
         v.put("from", from);

@@ -35,6 +35,14 @@ public record ZoneOffsets(List<Long> transitions, List<Long> offsets, List<Long>
         return new ZoneOffsets(transitions, offsets, local);
     }
 
+    /**
+     * True when every offset and every offset change falls on a multiple of {@code seconds} (UTC epoch): local
+     * boundaries of that size are then UTC boundaries of it too, whatever the offset in force.
+     */
+    public boolean onSlotMarks(long seconds) {
+        return offsets.stream().allMatch(o -> o % seconds == 0) && transitions.stream().allMatch(t -> t % seconds == 0);
+    }
+
     /** The bucket placeholders: bucketSeconds (0 = whole range), offsets, transitions, localTransitions. */
     public Map<String, Object> sqlValues(long bucketSeconds) {
         Map<String, Object> v = new HashMap<>();

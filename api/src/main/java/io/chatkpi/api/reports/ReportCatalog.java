@@ -47,8 +47,8 @@ public final class ReportCatalog {
                 {"Acw", "acwMs", "after-chat work (ENDED to ACW_COMPLETED)"}}) {
             metric("avg" + d[0] + "Ms", d[1] + ".avg", "ms", "mean " + d[2] + " (sum / count)");
             metric("max" + d[0] + "Ms", d[1] + ".max", "ms", "longest " + d[2]);
-            metric("p50" + d[0] + "Ms", d[1] + ".p50", "ms", "median " + d[2] + " (exact)");
-            metric("p90" + d[0] + "Ms", d[1] + ".p90", "ms", "90th percentile " + d[2] + " (exact)");
+            metric("p50" + d[0] + "Ms", d[1] + ".p50", "ms", "median " + d[2] + " (within 1 %)");
+            metric("p90" + d[0] + "Ms", d[1] + ".p90", "ms", "90th percentile " + d[2] + " (within 1 %)");
             metric("count" + d[0], d[1] + ".count", "count", "number of " + d[2] + " measurements");
         }
         metric("serviceLevel", "rates.serviceLevel", "ratio", "answered within the threshold / answered");

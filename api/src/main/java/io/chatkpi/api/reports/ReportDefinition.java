@@ -7,6 +7,7 @@ import io.chatkpi.api.http.Json;
 import io.chatkpi.api.http.Params;
 import io.chatkpi.api.kpi.Granularity;
 import io.chatkpi.api.kpi.KpiRequest;
+import io.chatkpi.api.kpi.KpiSource;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -104,7 +105,18 @@ public record ReportDefinition(List<String> metrics, List<String> groupBy, List<
         return o;
     }
 
-    /** Values for kpi_series.sql. */
+    /** Where the report is read from: buckets when grouped by time, else the whole range. */
+    public KpiSource source() {
+        return KpiSource.choose(from, to, zone, groupBy.contains("time") ? granularity : null);
+    }
+
+    /** The grain of the groups and filters. */
+    public KpiSource.Grain grain() {
+        return KpiSource.Grain.of(groupBy.contains("queueId"), groupBy.contains("repId"),
+                !queueIds.isEmpty(), !repIds.isEmpty());
+    }
+
+    /** Values for kpi_series.sql / kpi_rollup_series.sql. */
     public Map<String, Object> sqlValues() {
         Map<String, Object> v = io.chatkpi.api.kpi.ZoneOffsets.of(zone, from, to)
                 .sqlValues(groupBy.contains("time") ? granularity.seconds() : 0);

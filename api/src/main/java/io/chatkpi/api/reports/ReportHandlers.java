@@ -12,6 +12,7 @@ import io.chatkpi.api.http.Json;
 import io.chatkpi.api.http.Params;
 import io.chatkpi.api.kpi.ClickHouseGateway;
 import io.chatkpi.api.kpi.KpiMeasures;
+import io.chatkpi.api.kpi.KpiSource;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
@@ -169,7 +170,9 @@ public final class ReportHandlers {
     /** Runs a definition and answers with rows as JSON or CSV. */
     private void respond(Context ctx, ReportDefinition def, String format) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (JsonNode row : clickhouse.rows("kpi_series", def.sqlValues())) {
+        KpiSource source = def.source();
+        ctx.header(KpiSource.HEADER, source.id());
+        for (JsonNode row : source.series(clickhouse, def.sqlValues(), def.grain())) {
             ObjectNode kpis = KpiMeasures.toJson(row, new KpiMeasures.Breakdown(Map.of()));
             Map<String, Object> out = new java.util.LinkedHashMap<>();
             for (String d : def.groupBy()) {

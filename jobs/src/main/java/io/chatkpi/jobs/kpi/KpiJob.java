@@ -21,7 +21,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The KPI job: session events on event time → per-session KPIs and facts (keyed by sessionId) → queue signals →
- * per-queue EWT and EWT accuracy (keyed by queueId). The graph is {@link #kpis}; {@link #build} puts Kafka in front
+ * per-queue EWT and EWT accuracy (keyed by queueId); the facts' changes → kpi_rollup (keyed by rollup row). The graph is {@link #kpis}; {@link #build} puts Kafka in front
  * of it and ClickHouse and the compacted {@code queue-ewt} topic behind it (the topic gets the live EWT of
  * {@link #liveEwt}, which does not wait for the watermark; {@code queue_ewt} the exact event-time one), the replay puts a file in front and
  * files or ClickHouse behind.
@@ -41,6 +41,9 @@ public final class KpiJob {
     public static final String EWT_TOPIC_SINK_UID = "queue-ewt-kafka-sink";
     public static final String ACCURACY_SINK_UID = "ewt-accuracy-clickhouse-sink";
     public static final String LIVE_EWT_UID = "live-queue-ewt";
+    public static final String ROLLUP_ROW_CHANGES_UID = "kpi-rollup-row-changes";
+    public static final String ROLLUP_UID = "kpi-rollup";
+    public static final String ROLLUP_SINK_UID = "kpi-rollup-clickhouse-sink";
 
     private KpiJob() {}
 
@@ -52,6 +55,7 @@ public final class KpiJob {
     public record KpiStreams(
             DataStream<SessionRow> sessions,
             DataStream<KpiFact> facts,
+            DataStream<RollupRow> rollup,
             DataStream<EwtSnapshot> ewt,
             DataStream<EwtAccuracyRow> accuracy,
             DataStream<QueueSignal> provisionalQueueWaits,
@@ -97,11 +101,29 @@ public final class KpiJob {
         return new KpiStreams(
                 sessions,
                 sessions.getSideOutput(SessionKpiFunction.FACTS),
+                rollup(sessions.getSideOutput(SessionKpiFunction.FACT_CHANGES), config.sessions()),
                 ewt,
                 ewt.getSideOutput(QueueEwtFunction.ACCURACY),
                 sessions.getSideOutput(SessionKpiFunction.LIVE_QUEUE_WAITS),
                 ewt.getSideOutput(QueueEwtFunction.APPLIED_QUEUE_WAITS),
                 LiveEwtFunction.Config.of(config.ewt()));
+    }
+
+    /**
+     * kpi_rollup from the fact changes: each as row changes (three rows per fact), keyed by row, maintained by
+     * {@link KpiRollupFunction} with a horizon of twice the session retention; when the environment checkpoints
+     * (apply the runtime options first), rows are written from checkpointed content only.
+     */
+    public static DataStream<RollupRow> rollup(DataStream<FactChange> changes, SessionKpiConfig sessions) {
+        return changes
+                .flatMap(new FactChangeRows())
+                .name("kpi_rollup row changes")
+                .uid(ROLLUP_ROW_CHANGES_UID)
+                .keyBy(RollupRowChange::rowKey)
+                .process(KpiRollupFunction.forSessions(sessions,
+                        changes.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled()))
+                .name("kpi_rollup")
+                .uid(ROLLUP_UID);
     }
 
     /** The live EWT (see {@link LiveEwtFunction}): provisional queue waits at once, confirmed by the exact path. */
@@ -116,9 +138,11 @@ public final class KpiJob {
 
     /** Attaches the sinks, each named and with a stable uid. */
     public static void sinkTo(KpiStreams streams, Sink<SessionRow> sessions, Sink<KpiFact> facts,
-            Sink<EwtSnapshot> ewtTable, Sink<EwtSnapshot> ewtTopic, Sink<EwtAccuracyRow> accuracy) {
+            Sink<RollupRow> rollup, Sink<EwtSnapshot> ewtTable, Sink<EwtSnapshot> ewtTopic,
+            Sink<EwtAccuracyRow> accuracy) {
         streams.sessions().sinkTo(sessions).name("ClickHouse sessions").uid(SESSIONS_SINK_UID);
         streams.facts().sinkTo(facts).name("ClickHouse kpi_facts").uid(FACTS_SINK_UID);
+        streams.rollup().sinkTo(rollup).name("ClickHouse kpi_rollup").uid(ROLLUP_SINK_UID);
         streams.ewt().sinkTo(ewtTable).name("ClickHouse queue_ewt").uid(EWT_SINK_UID);
         if (ewtTopic != null) {
             liveEwt(streams).sinkTo(ewtTopic).name("Kafka queue-ewt").uid(EWT_TOPIC_SINK_UID);
@@ -148,6 +172,7 @@ public final class KpiJob {
         sinkTo(streams,
                 ClickHouseSinks.sink(ch, KpiTables.SESSIONS),
                 ClickHouseSinks.sink(ch, KpiTables.KPI_FACTS),
+                ClickHouseSinks.sink(ch, KpiTables.KPI_ROLLUP),
                 ClickHouseSinks.sink(ch, KpiTables.QUEUE_EWT),
                 ewtTopicSink(options.bootstrapServers(), options.ewtTopic()),
                 ClickHouseSinks.sink(ch, KpiTables.EWT_ACCURACY));

@@ -74,6 +74,31 @@ public final class KpiTables {
                 flag(ps, 12, f.deleted());
             });
 
+    /**
+     * kpi_rollup ({@code sql/schema/004_kpi_rollup.sql}). clickhouse-jdbc 0.11 renders a bound {@code int[]} /
+     * {@code long[]} as an array literal, which 18.16 takes for Array(UInt16) / Array(Int64) (KpiRollupSinkTest).
+     */
+    public static final ClickHouseTable<RollupRow> KPI_ROLLUP = new ClickHouseTable<>(
+            "kpi_rollup",
+            List.of("grain", "slot", "queueId", "repId", "kind", "detail", "flag", "facts", "valueCount",
+                    "valueSumMs", "valueMaxMs", "histKeys", "histCounts", "version"),
+            (ps, r) -> {
+                ps.setInt(1, r.grain());
+                dateTime(ps, 2, r.slotMs());
+                ps.setString(3, r.queueId());
+                ps.setString(4, r.repId());
+                ps.setString(5, r.kind());
+                ps.setString(6, r.detail());
+                flag(ps, 7, r.flag());
+                ps.setLong(8, r.facts());
+                ps.setLong(9, r.valueCount());
+                ps.setLong(10, r.valueSumMs());
+                ps.setLong(11, r.valueMaxMs());
+                ps.setInts(12, r.histKeys());
+                ps.setLongs(13, r.histCounts());
+                ps.setLong(14, r.version());
+            });
+
     public static final ClickHouseTable<EwtSnapshot> QUEUE_EWT = new ClickHouseTable<>(
             "queue_ewt",
             List.of("queueId", "asOf", "asOfMs", "estimatedWaitMs", "meanWaitMs", "p50WaitMs", "p90WaitMs",

@@ -19,4 +19,16 @@ public interface ClickHouseRow {
 
     /** @param sqlType a {@link java.sql.Types} constant, unused: the column's own type decides */
     void setNull(int index, int sqlType) throws SQLException;
+
+    /** An Array of integers (Array(UInt16), Array(Int64), ...): the column's element type decides the width. */
+    void setLongs(int index, long[] values) throws SQLException;
+
+    /** An Array of integers given as int[]. */
+    default void setInts(int index, int[] values) throws SQLException {
+        long[] widened = new long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            widened[i] = values[i];
+        }
+        setLongs(index, widened);
+    }
 }

@@ -31,10 +31,15 @@ final class RowBinaryRows implements ClickHouseRow {
         }
     }
 
-    /** One column: its kind and whether it is Nullable. */
-    record Column(String name, Kind kind, boolean nullable) {}
+    /** One column: its kind and whether it is Nullable; for an Array of integers, array and the elements' kind. */
+    record Column(String name, Kind kind, boolean nullable, boolean array) {
+        Column(String name, Kind kind, boolean nullable) {
+            this(name, kind, nullable, false);
+        }
+    }
 
     private static final Pattern NULLABLE = Pattern.compile("Nullable\\((.+)\\)");
+    private static final Pattern ARRAY = Pattern.compile("Array\\((.+)\\)");
     private static final Pattern DATETIME = Pattern.compile("DateTime(\\('[^']*'\\))?");
     private static final Object NULL = new Object();
 
@@ -64,6 +69,17 @@ final class RowBinaryRows implements ClickHouseRow {
     }
 
     static Column column(String table, String name, String type) {
+        Matcher array = ARRAY.matcher(type.trim());
+        if (array.matches()) {
+            Column element = column(table, name, array.group(1));
+            if (element.nullable() || element.array() || element.kind() == Kind.STRING
+                    || element.kind() == Kind.FLOAT32 || element.kind() == Kind.FLOAT64
+                    || element.kind() == Kind.DATETIME) {
+                throw new IllegalArgumentException(table + "." + name + ": column type " + type
+                        + " is not one the RowBinary sink writes (arrays of non-Nullable integers only)");
+            }
+            return new Column(name, element.kind(), false, true);
+        }
         String t = type.trim();
         boolean nullable = false;
         Matcher m = NULLABLE.matcher(t);
@@ -101,8 +117,9 @@ final class RowBinaryRows implements ClickHouseRow {
     @Override
     public void setLong(int index, long value) throws SQLException {
         Column c = column(index);
-        if (c.kind() == Kind.STRING || c.kind() == Kind.FLOAT32 || c.kind() == Kind.FLOAT64) {
-            throw new SQLException(table + "." + c.name() + " is " + c.kind() + ", not an integer column");
+        if (c.array() || c.kind() == Kind.STRING || c.kind() == Kind.FLOAT32 || c.kind() == Kind.FLOAT64) {
+            throw new SQLException(table + "." + c.name() + " is " + (c.array() ? "an Array" : c.kind())
+                    + ", not an integer column");
         }
         values[index - 1] = value;
     }
@@ -119,6 +136,15 @@ final class RowBinaryRows implements ClickHouseRow {
             throw new SQLException(table + "." + c.name() + " is " + c.kind() + ", not a Float column");
         }
         values[index - 1] = value;
+    }
+
+    @Override
+    public void setLongs(int index, long[] array) throws SQLException {
+        Column c = column(index);
+        if (!c.array()) {
+            throw new SQLException(table + "." + c.name() + " is not an Array column");
+        }
+        values[index - 1] = array.clone();
     }
 
     @Override
@@ -154,6 +180,14 @@ final class RowBinaryRows implements ClickHouseRow {
                     continue;
                 }
                 writeByte(0);
+            }
+            if (c.array()) {
+                long[] elements = (long[]) v;
+                writeLength(elements.length);
+                for (long e : elements) {
+                    writeLittleEndian(e, c.kind().width);
+                }
+                continue;
             }
             switch (c.kind()) {
                 case STRING -> writeString((String) v);
@@ -198,15 +232,20 @@ final class RowBinaryRows implements ClickHouseRow {
 
     private void writeString(String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        long n = bytes.length;
-        ensure(10 + bytes.length);
+        writeLength(bytes.length);
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buffer, size, bytes.length);
+        size += bytes.length;
+    }
+
+    /** LEB128, as RowBinary prefixes strings and arrays. */
+    private void writeLength(long n) {
+        ensure(10);
         do {
             byte b = (byte) (n & 0x7F);
             n >>>= 7;
             buffer[size++] = n != 0 ? (byte) (b | 0x80) : b;
         } while (n != 0);
-        System.arraycopy(bytes, 0, buffer, size, bytes.length);
-        size += bytes.length;
     }
 
     private void ensure(int more) {

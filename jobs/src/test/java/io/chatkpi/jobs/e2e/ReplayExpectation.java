@@ -20,7 +20,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * into a scratch database next to the test's, read as {@link TableRows} and dropped. Computed once per traffic and
  * test JVM: every streaming test compares against the same rows. Its sessions and EWT are checked against the
  * plain-Java reference too ({@link ReferenceAgreement}), so the expectation does not rest on the operators under
- * test alone.
+ * test alone, and its kpi_rollup against kpi_rollup_rebuild.sql over its kpi_facts ({@link RollupRebuild}).
  */
 final class ReplayExpectation {
 
@@ -53,6 +53,10 @@ final class ReplayExpectation {
                 if (disagreement != null) {
                     throw new AssertionError("the replay's rows disagree with the plain-Java reference:\n"
                             + disagreement);
+                }
+                String rollup = RollupRebuild.differences(admin, database);
+                if (rollup != null) {
+                    throw new AssertionError("the replay's kpi_rollup: " + rollup);
                 }
                 System.out.printf("replay of %d lines into ClickHouse: %s in %.1f s%n", traffic.size(), rows,
                         (System.nanoTime() - started) / 1e9);

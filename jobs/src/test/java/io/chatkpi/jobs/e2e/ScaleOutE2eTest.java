@@ -8,6 +8,7 @@ import io.chatkpi.ingest.stack.ClickHouseClient;
 import io.chatkpi.ingest.stack.KafkaBroker;
 import io.chatkpi.jobs.kpi.KpiJob;
 import io.chatkpi.jobs.kpi.QueueSignal;
+import io.chatkpi.jobs.kpi.RollupRowChange;
 import io.chatkpi.testing.ClickHouseExtension;
 import io.chatkpi.testing.ClickHouseTestDatabase;
 import io.chatkpi.testing.KafkaExtension;
@@ -85,6 +86,7 @@ class ScaleOutE2eTest {
         }
         double kpiSeconds = (System.nanoTime() - started) / 1e9;
         assertThat(TableRows.read(ch).differencesFrom(expected)).isNull();
+        assertThat(RollupRebuild.differences(ch, db.database())).isNull();
 
         // at run time too, each subtask got exactly the sessions and the queues whose keys are assigned to it
         int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(PARALLELISM);
@@ -127,7 +129,7 @@ class ScaleOutE2eTest {
         return records;
     }
 
-    /** Sessions are partitioned by sessionId and the EWT by queueId: the keys of the production graph. */
+    /** Sessions are partitioned by sessionId, the EWT by queueId, kpi_rollup by row: the keys of the production graph. */
     @Test
     void keyedOperatorsAreKeyedBySessionAndByQueue(KafkaBroker kafka, ClickHouseTestDatabase db) throws Exception {
         StreamingJobs.Setup setup = StreamingJobs.Setup.of(kafka, db, "scale-out-keys", PARTITIONS, PARALLELISM);
@@ -146,6 +148,11 @@ class ScaleOutE2eTest {
         StreamNode ewt = node(graph, "queue EWT");
         assertThat(key(ewt, signal)).isEqualTo(signal.queueId());
         assertThat(ewt.getParallelism()).isEqualTo(PARALLELISM);
+
+        RollupRowChange change = new RollupRowChange(1, 0, "billing", "", "QUEUED", "", false, 1, null);
+        StreamNode rollup = node(graph, "kpi_rollup");
+        assertThat(key(rollup, change)).isEqualTo(change.rowKey());
+        assertThat(rollup.getParallelism()).isEqualTo(PARALLELISM);
     }
 
     private static StreamNode node(StreamGraph graph, String name) {

@@ -48,8 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 3's end-to-end test, all real: simulated traffic (duplicates and invalid lines included) through the ingest
  * producer into a 4-partition Kafka topic, the landing and KPI jobs as deployed (unbounded Kafka sources,
  * checkpointing) on a MiniCluster, ClickHouse. Every table the jobs write ends up holding exactly the rows the
- * replay of the same lines gives: sessions, kpi_facts (the rollups' facts), queue_ewt, ewt_accuracy,
- * session_events and rejected_events; the compacted queue-ewt topic carries the live EWT, which settles on the
+ * replay of the same lines gives: sessions, kpi_facts (the rollups' facts), kpi_rollup (also equal to
+ * kpi_rollup_rebuild.sql over the final kpi_facts), queue_ewt, ewt_accuracy, session_events and rejected_events; the compacted queue-ewt topic carries the live EWT, which settles on the
  * exact figures of queue_ewt.
  */
 @ExtendWith({KafkaExtension.class, ClickHouseExtension.class})
@@ -90,6 +90,8 @@ class StreamingPipelineE2eTest {
             System.out.printf("e2e: %d lines (%d duplicates, %d invalid) -> %s in ClickHouse, equal to the replay,"
                             + " %.1f s after submission%n", traffic.size(), traffic.duplicates(),
                     traffic.invalidLines(), expected, (System.nanoTime() - started) / 1e9);
+
+            assertThat(RollupRebuild.differences(ch, db.database())).isNull();
 
             // every redelivery was dropped by the KPI job as a duplicate, none counted as late
             JobID kpiJob = kpis.getJobID();

@@ -21,7 +21,10 @@ import java.util.Set;
  *   <li>{@code rejected_events}: {@code rejectId}, {@code source}, {@code ingestedAt} (positions again);</li>
  *   <li>{@code kpi_facts}: the {@code version} a fact was emitted with, which is the session's event count at that
  *       moment and so depends on how watermarks batched the events (retracted rows, {@code deleted = 1}, are not
- *       facts). {@code sessions} keeps its version: the final one is the session's distinct event count.</li>
+ *       facts). {@code sessions} keeps its version: the final one is the session's distinct event count;</li>
+ *   <li>{@code kpi_rollup}: the {@code version} (the number of changes a row saw, which depends on the batching
+ *       like the facts' versions) and the rows that fell to {@code facts = 0} (a row the facts left; the rebuild
+ *       from kpi_facts has no such row).</li>
  * </ul>
  * Everything else is compared, every column, after {@code FINAL}.
  */
@@ -31,6 +34,8 @@ final class TableRows {
         SESSIONS("sessions", "SELECT * FROM sessions FINAL"),
         KPI_FACTS("kpi_facts", "SELECT factId, sessionId, kind, at, atMs, queueId, repId, valueMs, detail, flag"
                 + " FROM kpi_facts FINAL WHERE deleted = 0"),
+        KPI_ROLLUP("kpi_rollup", "SELECT grain, slot, queueId, repId, kind, detail, flag, facts, valueCount,"
+                + " valueSumMs, valueMaxMs, histKeys, histCounts FROM kpi_rollup FINAL WHERE facts != 0"),
         QUEUE_EWT("queue_ewt", "SELECT * FROM queue_ewt FINAL"),
         EWT_ACCURACY("ewt_accuracy", "SELECT * FROM ewt_accuracy FINAL"),
         SESSION_EVENTS("session_events", "SELECT eventId, sessionId, type, ts, tsMs, channel, topic, queueId, repId,"

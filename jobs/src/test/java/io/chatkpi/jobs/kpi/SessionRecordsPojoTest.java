@@ -25,6 +25,13 @@ class SessionRecordsPojoTest {
     }
 
     @Test
+    void rollupTypesArePojos() {
+        assertSerializedAsPojoWithoutKryo(RollupRowChange.class);
+        assertSerializedAsPojoWithoutKryo(RollupRow.class);
+        assertSerializedAsPojoWithoutKryo(KpiRollupFunction.RollupState.class);
+    }
+
+    @Test
     void queueSignalAndSessionEventArePojos() {
         assertSerializedAsPojoWithoutKryo(QueueSignal.class);
         assertSerializedAsPojoWithoutKryo(SessionEvent.class);

@@ -48,6 +48,29 @@ class RowBinaryRowsTest {
     }
 
     @Test
+    void encodesArraysOfIntegersAsLengthThenElements() throws SQLException {
+        Map<String, String> types = Map.of("keys", "Array(UInt16)", "counts", "Array(Int64)");
+        RowBinaryRows rows = new RowBinaryRows("t", List.of("keys", "counts"), types);
+        rows.setInts(1, new int[] {1, 300});
+        rows.setLongs(2, new long[] {-1});
+        rows.endRow();
+        rows.setInts(1, new int[0]);
+        rows.setLongs(2, new long[0]);
+        rows.endRow();
+        byte[] expected = {
+                2, 1, 0, 44, 1,                                              // [1, 300] as UInt16
+                1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,       // [-1] as Int64
+                (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                0, 0};                                                        // two empty arrays
+        assertThat(Arrays.copyOf(rows.buffer(), rows.size())).isEqualTo(expected);
+        assertThatThrownBy(() -> rows.setLong(1, 5)).hasMessageContaining("t.keys is an Array");
+        RowBinaryRows scalar = new RowBinaryRows("t", List.of("id"), TYPES);
+        assertThatThrownBy(() -> scalar.setLongs(1, new long[] {1})).hasMessageContaining("not an Array column");
+        assertThatThrownBy(() -> new RowBinaryRows("t", List.of("s"), Map.of("s", "Array(String)")))
+                .hasMessageContaining("arrays of non-Nullable integers only");
+    }
+
+    @Test
     void refusesWhatWouldCorruptTheBatch() throws SQLException {
         RowBinaryRows rows = new RowBinaryRows("t", List.of("id", "n"), TYPES);
         assertThatThrownBy(() -> rows.setNull(1, Types.VARCHAR)).hasMessageContaining("t.id is not Nullable");

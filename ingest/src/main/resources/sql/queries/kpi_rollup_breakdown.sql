@@ -1,0 +1,26 @@
+-- Counts by detail of the facts that carry one (NOT_ROUTED: reason, ENDED: by whom, INACTIVE: REP|AUTO), per time
+-- bucket or over the whole range (bucketSeconds 0, bucket 0), from kpi_rollup: kpi_breakdown.sql's rows, read from
+-- the 15-minute slots at the grain the filters need (0 none, 1 queueId, 2 repId); buckets as in
+-- kpi_rollup_series.sql. Details whose facts all fell away (rows at facts = 0) are left out, as in kpi_breakdown.sql.
+SELECT
+    multiIf(
+        {{bucketSeconds:Int64}} <= 0, toInt64(0),
+        {{bucketSeconds:Int64}} < 86400,
+        intDiv((toInt64(toUInt32(slot)) AS ts)
+               + (arrayElement({{offsets:Array(Int64)}}, arrayCount(x -> x <= ts, {{transitions:Array(Int64)}})) AS off),
+               greatest({{bucketSeconds:Int64}}, 1)) * {{bucketSeconds:Int64}} - off,
+        (intDiv(ts + off, 86400) * 86400 AS localMidnight)
+            - arrayElement({{offsets:Array(Int64)}},
+                           arrayCount(x -> x <= localMidnight, {{localTransitions:Array(Int64)}}))) AS bucket,
+    kind,
+    detail,
+    sum(facts) AS n
+FROM kpi_rollup FINAL
+WHERE grain = {{grain:UInt8}}
+  AND kind IN ('NOT_ROUTED', 'ENDED', 'INACTIVE')
+  AND slot >= {{from:DateTime}} AND slot < {{to:DateTime}}
+  AND ({{queueId:String}} = '' OR queueId = {{queueId:String}})
+  AND ({{repId:String}} = '' OR repId = {{repId:String}})
+GROUP BY bucket, kind, detail
+HAVING n > 0
+ORDER BY bucket, kind, detail
