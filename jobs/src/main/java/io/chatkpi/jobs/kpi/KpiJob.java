@@ -111,7 +111,8 @@ public final class KpiJob {
 
     /**
      * kpi_rollup from the fact changes: each as row changes (three rows per fact), keyed by row, maintained by
-     * {@link KpiRollupFunction} with a horizon of twice the session retention.
+     * {@link KpiRollupFunction} with a horizon of twice the session retention; when the environment checkpoints
+     * (apply the runtime options first), rows are written from checkpointed content only.
      */
     public static DataStream<RollupRow> rollup(DataStream<FactChange> changes, SessionKpiConfig sessions) {
         return changes
@@ -119,7 +120,8 @@ public final class KpiJob {
                 .name("kpi_rollup row changes")
                 .uid(ROLLUP_ROW_CHANGES_UID)
                 .keyBy(RollupRowChange::rowKey)
-                .process(KpiRollupFunction.forSessions(sessions))
+                .process(KpiRollupFunction.forSessions(sessions,
+                        changes.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled()))
                 .name("kpi_rollup")
                 .uid(ROLLUP_UID);
     }

@@ -3,6 +3,7 @@ package io.chatkpi.jobs.kpi;
 import io.chatkpi.ingest.kpi.LogHistogram;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -10,52 +11,99 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Maintains {@code kpi_rollup}, keyed by the row ({@link RollupRowChange#rowKey}): adds and subtracts facts as
- * {@link FactChangeRows} gives them and writes the row when the watermark next advances.
+ * {@link FactChangeRows} gives them and writes rows that changed.
  *
  * <p>Per row it keeps the counts, the sum, the histogram and the exact maximum of the current values, and the
  * values themselves grouped by histogram key (a {@code long[]} per key), because an exact maximum after the maximum
- * is retracted needs the next one. Rows of kinds without values keep four numbers.
+ * is retracted needs the next one. Rows of kinds without values keep a few numbers.
  *
- * <p>A change registers, unless one is pending, an event-time timer at the current watermark + 1: the row is written
- * once per watermark advance whatever the number of changes in between, and rows that fell to {@code facts = 0} are
- * written too (so FINAL shows them emptied). The version written is the number of changes applied to the row: after
- * a restore, the changes replayed from the sources bring every row to at least the version written before, and
- * ReplacingMergeTree keeps the later insert of equal versions.
+ * <p>The version written is the number of changes applied to the row; ReplacingMergeTree keeps the highest. Rows
+ * that fell to {@code facts = 0} are written too (so FINAL shows them emptied).
+ *
+ * <p>When the job checkpoints ({@code afterCheckpoints}), a row is written only with content that a completed
+ * checkpoint holds: after a failure, the session operator is restored with the same checkpoint and replays its
+ * events, but it may batch them differently and so emit other intermediate facts (a STARTED without its queue,
+ * then with it) to other rows. A row written with content newer than the checkpoint could then never be corrected
+ * (no replayed change reaches it) or be corrected with a lower version. Written only from checkpointed content,
+ * every row written has at most the version the restored state has for it, and a restored row whose content was
+ * not written yet is still marked to be written. The first change after a snapshot keeps the row as that snapshot
+ * holds it ({@code held}), so a row that changes all the time is still written once per checkpoint. Rows wait for
+ * the checkpoint on a processing-time timer ({@code writePollMs}); kpi_rollup lags by up to a checkpoint interval.
+ * Without checkpoints (the bounded replay), a row is written when the watermark next advances (an event-time timer
+ * at watermark + 1), coalescing every change in between.
  *
  * <p>A row's state is dropped once the watermark passes its slot end + the horizon (twice the session retention, so
- * that every session able to change it is gone). A change for such a slot is dropped and counted in
- * {@value #DROPPED_LATE_CHANGES_METRIC}: kpi_facts still has the fact; {@code kpi_rollup_rebuild.sql} repairs the
- * slot. A retraction of a value the row does not hold (its addition was dropped, or the operator started with facts
- * already in kpi_facts) is ignored and counted in {@value #UNMATCHED_RETRACTIONS_METRIC}.
+ * that every session able to change it is gone) and its content is written. A change for such a slot is dropped and
+ * counted in {@value #DROPPED_LATE_CHANGES_METRIC}: kpi_facts still has the fact; {@code kpi_rollup_rebuild.sql}
+ * repairs the slot. A retraction of a value the row does not hold (its addition was dropped, or the operator started
+ * with facts already in kpi_facts) is ignored and counted in {@value #UNMATCHED_RETRACTIONS_METRIC}.
  */
-public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowChange, RollupRow> {
+public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowChange, RollupRow>
+        implements CheckpointedFunction, CheckpointListener {
 
     public static final String DROPPED_LATE_CHANGES_METRIC = "droppedLateRollupChanges";
     public static final String UNMATCHED_RETRACTIONS_METRIC = "unmatchedRollupRetractions";
+    public static final long DEFAULT_WRITE_POLL_MS = 1_000;
 
     private final long horizonMs;
+    private final boolean afterCheckpoints;
+    private final long writePollMs;
 
     private transient ValueState<RollupState> rowState;
     private transient MapState<Integer, long[]> valuesByKey;
     private transient Counter droppedLateChanges;
     private transient Counter unmatchedRetractions;
+    /** The last snapshot this instance took, and the last checkpoint it knows complete (0: none). */
+    private transient long lastSnapshotId;
+    private transient long lastCompletedId;
 
-    /** @param horizonMs how long after its slot's end a row still takes changes */
-    public KpiRollupFunction(long horizonMs) {
+    /**
+     * @param horizonMs        how long after its slot's end a row still takes changes
+     * @param afterCheckpoints write only what a completed checkpoint holds (a checkpointing job); else write at the
+     *                         next watermark
+     * @param writePollMs      how often a row waiting for a checkpoint looks again
+     */
+    public KpiRollupFunction(long horizonMs, boolean afterCheckpoints, long writePollMs) {
         if (horizonMs < 0) {
             throw new IllegalArgumentException("horizonMs must be >= 0: " + horizonMs);
         }
+        if (writePollMs < 1) {
+            throw new IllegalArgumentException("writePollMs must be >= 1: " + writePollMs);
+        }
         this.horizonMs = horizonMs;
+        this.afterCheckpoints = afterCheckpoints;
+        this.writePollMs = writePollMs;
     }
 
     /** The horizon for sessions kept {@code config.retentionMs()}: twice that. */
-    public static KpiRollupFunction forSessions(SessionKpiConfig config) {
-        return new KpiRollupFunction(2 * config.retentionMs());
+    public static KpiRollupFunction forSessions(SessionKpiConfig config, boolean afterCheckpoints) {
+        return new KpiRollupFunction(2 * config.retentionMs(), afterCheckpoints, DEFAULT_WRITE_POLL_MS);
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) {
+        long restored = context.getRestoredCheckpointId().orElse(0L);
+        lastSnapshotId = restored;
+        lastCompletedId = restored;
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        lastSnapshotId = context.getCheckpointId();
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        lastCompletedId = Math.max(lastCompletedId, checkpointId);
     }
 
     @Override
@@ -81,16 +129,29 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
             row = RollupState.of(change);
             ctx.timerService().registerEventTimeTimer(dropAt);
         }
+        if (afterCheckpoints && row.dirty && row.lastChangeSnapshot < lastSnapshotId) {
+            // unchanged since snapshot lastSnapshotId took it: write this once that checkpoint completes
+            row.held = row.toRow();
+            row.heldCheckpoint = lastSnapshotId;
+        }
         if (change.sign() > 0) {
             add(row, change.valueMs());
         } else if (!subtract(row, change.valueMs())) {
             unmatchedRetractions.inc();
+            rowState.update(row);
             return;
         }
         row.changes++;
-        if (!row.writePending) {
-            ctx.timerService().registerEventTimeTimer(watermark == Long.MAX_VALUE ? watermark : watermark + 1);
-            row.writePending = true;
+        row.dirty = true;
+        row.lastChangeSnapshot = lastSnapshotId;
+        if (!row.writeTimer) {
+            if (afterCheckpoints) {
+                ctx.timerService().registerProcessingTimeTimer(
+                        ctx.timerService().currentProcessingTime() + writePollMs);
+            } else {
+                ctx.timerService().registerEventTimeTimer(watermark == Long.MAX_VALUE ? watermark : watermark + 1);
+            }
+            row.writeTimer = true;
         }
         rowState.update(row);
     }
@@ -101,14 +162,35 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         if (row == null) {
             return;
         }
-        if (row.writePending) {
-            out.collect(row.toRow());
-            row.writePending = false;
-            rowState.update(row);
+        if (afterCheckpoints) {
+            if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+                row.writeTimer = false;
+            }
+            if (row.dirty && lastCompletedId > row.lastChangeSnapshot) {
+                out.collect(row.toRow());
+                row.dirty = false;
+                row.held = null;
+            } else if (row.held != null && lastCompletedId >= row.heldCheckpoint) {
+                out.collect(row.held);
+                row.held = null;
+            }
+            if ((row.dirty || row.held != null) && !row.writeTimer) {
+                ctx.timerService().registerProcessingTimeTimer(
+                        ctx.timerService().currentProcessingTime() + writePollMs);
+                row.writeTimer = true;
+            }
+        } else {
+            if (row.dirty) {
+                out.collect(row.toRow());
+                row.dirty = false;
+            }
+            row.writeTimer = false;
         }
-        if (ctx.timerService().currentWatermark() >= dropAt(row.slotMs)) {
+        if (ctx.timerService().currentWatermark() >= dropAt(row.slotMs) && !row.dirty && row.held == null) {
             rowState.clear();
             valuesByKey.clear();
+        } else {
+            rowState.update(row);
         }
     }
 
@@ -206,7 +288,13 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         public int[] histKeys = new int[0];
         public long[] histCounts = new long[0];
         public long changes;
-        public boolean writePending;
+        /** Changed since last written; the last snapshot taken before the last change. */
+        public boolean dirty;
+        public long lastChangeSnapshot;
+        /** The row as snapshot heldCheckpoint holds it, to write once that completes (null: none). */
+        public RollupRow held;
+        public long heldCheckpoint;
+        public boolean writeTimer;
 
         public RollupState() {}
 

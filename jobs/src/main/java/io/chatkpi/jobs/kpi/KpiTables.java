@@ -94,8 +94,8 @@ public final class KpiTables {
                 ps.setLong(9, r.valueCount());
                 ps.setLong(10, r.valueSumMs());
                 ps.setLong(11, r.valueMaxMs());
-                ps.setObject(12, r.histKeys());
-                ps.setObject(13, r.histCounts());
+                ps.setInts(12, r.histKeys());
+                ps.setLongs(13, r.histCounts());
                 ps.setLong(14, r.version());
             });
 

@@ -223,7 +223,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         List<SessionEvent> events = new ArrayList<>(s.applied.size() + s.pending.size());
         events.addAll(s.applied);
         events.addAll(s.pending);
-        for (QueueSignal signal : SessionTimeline.compute(sessionId, events, config).signals()) {
+        for (QueueSignal signal : SessionTimeline.signals(sessionId, events, config)) {
             if (signal.kind() == QueueSignal.Kind.QUEUE_WAIT && joined.eventId().equals(signal.eventId())) {
                 ctx.output(LIVE_QUEUE_WAITS, signal);
             }
@@ -244,9 +244,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             s.emittedRow = result.row();
         }
 
-        Set<String> current = new HashSet<>();
         for (KpiFact fact : result.facts()) {
-            current.add(fact.factId());
             KpiFact previous = s.emittedFacts.get(fact.factId());
             if (!fact.sameContentAs(previous)) {
                 // a new fact, or one that replaces what was emitted under its factId
@@ -255,7 +253,13 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
                 s.emittedFacts.put(fact.factId(), fact);
             }
         }
-        if (s.emittedFacts.size() > current.size()) {
+        // every fact now has its id among the emitted ones (factIds are distinct): more emitted ids than facts means
+        // some facts are gone
+        if (s.emittedFacts.size() > result.facts().size()) {
+            Set<String> current = new HashSet<>();
+            for (KpiFact fact : result.facts()) {
+                current.add(fact.factId());
+            }
             List<KpiFact> retracted = new ArrayList<>();
             for (KpiFact previous : s.emittedFacts.values()) {
                 if (!current.contains(previous.factId()) && !previous.deleted()) {

@@ -68,6 +68,18 @@ public final class SessionTimeline {
         return fold.result();
     }
 
+    /** The queue signals of {@link #compute}, without building the row and the facts. */
+    public static List<QueueSignal> signals(String sessionId, Collection<SessionEvent> events, SessionKpiConfig config) {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("no events for session " + sessionId);
+        }
+        List<SessionEvent> ordered = new ArrayList<>(events);
+        ordered.sort(CANONICAL_ORDER);
+        Fold fold = new Fold(sessionId, config);
+        fold.applyInOrder(ordered);
+        return fold.signals();
+    }
+
     /**
      * A pass over a session's events that can be continued: {@link #compute} over a set of events equals a fold
      * that was given the same events in canonical order, in any number of steps. The operator keeps one per open
@@ -120,6 +132,11 @@ public final class SessionTimeline {
 
         Result result() {
             return walk.result(applied.size());
+        }
+
+        /** {@code result().signals()}, without building the row and the facts. */
+        List<QueueSignal> signals() {
+            return List.copyOf(walk.signals);
         }
     }
 

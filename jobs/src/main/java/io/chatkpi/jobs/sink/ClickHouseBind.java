@@ -1,27 +1,25 @@
 package io.chatkpi.jobs.sink;
 
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 
 /**
- * Parameter binding that works on ClickHouse 18.16 and current releases through clickhouse-jdbc 0.11.
+ * How the chatkpi types become column values, the same on ClickHouse 18.16 and current releases.
  *
- * <p>DateTime goes as epoch seconds with {@code setLong}: {@code setTimestamp} makes the driver emit
- * {@code fromUnixTimestamp64Nano}, which 18.16 does not have. Nullable columns get an explicit
- * {@code setNull}, never a sentinel value.
+ * <p>DateTime goes as epoch seconds with {@code setLong}. Nullable columns get an explicit {@code setNull}, never a
+ * sentinel value.
  */
 public final class ClickHouseBind {
 
     private ClickHouseBind() {}
 
     /** A {@code DateTime('UTC')} column from epoch milliseconds (the sub-second part is dropped, as the column holds seconds). */
-    public static void dateTime(PreparedStatement ps, int index, long epochMillis) throws SQLException {
+    public static void dateTime(ClickHouseRow ps, int index, long epochMillis) throws SQLException {
         ps.setLong(index, Math.floorDiv(epochMillis, 1000L));
     }
 
     /** A {@code Nullable(DateTime('UTC'))} column; null when {@code epochMillis} is null. */
-    public static void nullableDateTime(PreparedStatement ps, int index, Long epochMillis) throws SQLException {
+    public static void nullableDateTime(ClickHouseRow ps, int index, Long epochMillis) throws SQLException {
         if (epochMillis == null) {
             ps.setNull(index, Types.BIGINT);
         } else {
@@ -29,7 +27,7 @@ public final class ClickHouseBind {
         }
     }
 
-    public static void nullableString(PreparedStatement ps, int index, String value) throws SQLException {
+    public static void nullableString(ClickHouseRow ps, int index, String value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.VARCHAR);
         } else {
@@ -38,11 +36,11 @@ public final class ClickHouseBind {
     }
 
     /** A nullable string column holding an enum's name. */
-    public static void nullableName(PreparedStatement ps, int index, Enum<?> value) throws SQLException {
+    public static void nullableName(ClickHouseRow ps, int index, Enum<?> value) throws SQLException {
         nullableString(ps, index, value == null ? null : value.name());
     }
 
-    public static void nullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+    public static void nullableLong(ClickHouseRow ps, int index, Long value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.BIGINT);
         } else {
@@ -50,7 +48,7 @@ public final class ClickHouseBind {
         }
     }
 
-    public static void nullableDouble(PreparedStatement ps, int index, Double value) throws SQLException {
+    public static void nullableDouble(ClickHouseRow ps, int index, Double value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.DOUBLE);
         } else {
@@ -59,12 +57,12 @@ public final class ClickHouseBind {
     }
 
     /** A {@code UInt8} flag column (0/1): ClickHouse 18.16 has no Bool type. */
-    public static void flag(PreparedStatement ps, int index, boolean value) throws SQLException {
+    public static void flag(ClickHouseRow ps, int index, boolean value) throws SQLException {
         ps.setInt(index, value ? 1 : 0);
     }
 
     /** A {@code Nullable(UInt8)} flag column. */
-    public static void nullableFlag(PreparedStatement ps, int index, Boolean value) throws SQLException {
+    public static void nullableFlag(ClickHouseRow ps, int index, Boolean value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.TINYINT);
         } else {

@@ -69,6 +69,21 @@ public record ClickHouseSinkOptions(
         return new ClickHouseSinkOptions(jdbcUrl, database, user, password, size, intervalMs, maxRetries);
     }
 
+    /**
+     * The HTTP endpoint of {@link #jdbcUrl} ({@code http(s)://host:port}), for client-v2: {@code https} when the URL
+     * says {@code ssl=true}.
+     */
+    public String httpEndpoint() {
+        String rest = jdbcUrl.substring(jdbcUrl.indexOf(':', "jdbc:".length()) + 1); // after jdbc:clickhouse:
+        boolean tls = rest.startsWith("https:") || rest.matches("(?i).*[?&]ssl=true(&.*)?");
+        int start = rest.indexOf("//");
+        if (start < 0) {
+            throw new IllegalArgumentException("ClickHouse URL without a host: " + jdbcUrl);
+        }
+        String authority = rest.substring(start + 2).split("[/?]", 2)[0];
+        return (tls ? "https://" : "http://") + authority;
+    }
+
     static String toJdbcUrl(String url) {
         String u = url.trim();
         if (u.startsWith("jdbc:")) {

@@ -3,18 +3,23 @@ package io.chatkpi.jobs.sink;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import java.sql.SQLException;
 
 /**
  * How a stream's elements become rows of one ClickHouse table: the table, its columns in insert order, and the
- * binder that sets one parameter per column (use {@link ClickHouseBind} for DateTime and nullable columns).
+ * binder that sets one value per column (use {@link ClickHouseBind} for DateTime and nullable columns).
  *
  * @param name    table name (an identifier, checked)
  * @param columns the columns the binder sets, in parameter order
  * @param binder  sets parameters {@code 1..columns.size()} from one element
  */
-public record ClickHouseTable<T>(String name, List<String> columns, JdbcStatementBuilder<T> binder)
-        implements Serializable {
+public record ClickHouseTable<T>(String name, List<String> columns, Binder<T> binder) implements Serializable {
+
+    /** Sets the values of one element's row. */
+    @FunctionalInterface
+    public interface Binder<T> extends Serializable {
+        void bind(ClickHouseRow row, T element) throws SQLException;
+    }
 
     public ClickHouseTable {
         ClickHouseSinks.requireIdentifier(name, "table");
@@ -24,10 +29,5 @@ public record ClickHouseTable<T>(String name, List<String> columns, JdbcStatemen
         }
         columns.forEach(c -> ClickHouseSinks.requireIdentifier(c, "column of " + name));
         Objects.requireNonNull(binder, "binder");
-    }
-
-    /** {@code INSERT INTO db.table (c1, c2) VALUES (?, ?)}: plain SQL that 18.16 and current releases accept. */
-    public String insertSql(String database) {
-        return ClickHouseSinks.insertSql(database, name, columns);
     }
 }

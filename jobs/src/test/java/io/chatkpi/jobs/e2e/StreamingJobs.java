@@ -136,9 +136,15 @@ final class StreamingJobs implements AutoCloseable {
      * they hold; fails with the differences at the deadline, or at once if a job ends.
      */
     TableRows awaitRows(ClickHouseClient client, TableRows expected) throws Exception {
+        return awaitRows(client, expected, this::checkRunning);
+    }
+
+    /** {@link #awaitRows(ClickHouseClient, TableRows)} for jobs running elsewhere: {@code jobsRunning} throws if not. */
+    static TableRows awaitRows(ClickHouseClient client, TableRows expected, RunningCheck jobsRunning)
+            throws Exception {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (true) {
-            checkRunning();
+            jobsRunning.check();
             if (TableRows.counts(client, expected.tables()).equals(expected.counts())) {
                 TableRows rows = TableRows.read(client, expected.tables());
                 if (rows.differencesFrom(expected) == null) {
@@ -153,11 +159,22 @@ final class StreamingJobs implements AutoCloseable {
         }
     }
 
+    /** Throws when a job that should be running is not. */
+    @FunctionalInterface
+    interface RunningCheck {
+        void check() throws Exception;
+    }
+
     /** Polls until {@code condition} holds; fails at the deadline, or at once if a job ends. */
     void await(String what, BooleanSupplier condition) throws Exception {
+        await(what, condition, this::checkRunning);
+    }
+
+    /** {@link #await(String, BooleanSupplier)} for jobs running elsewhere: {@code jobsRunning} throws if not. */
+    static void await(String what, BooleanSupplier condition, RunningCheck jobsRunning) throws Exception {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
-            checkRunning();
+            jobsRunning.check();
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + DEADLINE + ": " + what);
             }

@@ -24,6 +24,7 @@ class KpiRollupFunctionTest {
 
     private static final long HORIZON = 3_600_000;
     private static final long SLOT = RollupRowChange.slotOf(T0);
+    private static final long POLL = 1_000;
 
     private KpiRollupFunction function;
     private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness;
@@ -41,7 +42,12 @@ class KpiRollupFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness(
             OperatorSubtaskState restoreFrom) throws Exception {
-        function = new KpiRollupFunction(HORIZON);
+        return harness(restoreFrom, false);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness(
+            OperatorSubtaskState restoreFrom, boolean afterCheckpoints) throws Exception {
+        function = new KpiRollupFunction(HORIZON, afterCheckpoints, POLL);
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(function), RollupRowChange::rowKey, Types.STRING);
         if (restoreFrom != null) {
@@ -328,6 +334,102 @@ class KpiRollupFunctionTest {
             assertThat(r.histCounts()).as(id).containsExactly(hist.values().stream().mapToLong(Long::longValue).toArray());
         });
         assertThat(function.unmatchedRetractionCount()).isZero();
+    }
+
+    private void pollTime(long ms) throws Exception {
+        harness.setProcessingTime(ms);
+    }
+
+    /** With checkpoints: a row is written only as a completed checkpoint holds it, once that completes. */
+    @Test
+    void withCheckpointsARowIsWrittenAsTheCompletedCheckpointHoldsIt() throws Exception {
+        harness.close();
+        harness = harness(null, true);
+        pollTime(0);
+        emit(fact("a", FactKind.QUEUED, T0, "q", "", null, "", false));
+        watermark(T0 + 10);
+        pollTime(5 * POLL);
+        assertThat(written()).as("no checkpoint yet").isEmpty();
+
+        harness.snapshot(1, 5 * POLL);
+        emit(fact("b", FactKind.QUEUED, T0 + 20, "q", "", null, "", false)); // after snapshot 1
+        pollTime(10 * POLL);
+        assertThat(written()).as("checkpoint 1 not complete").isEmpty();
+
+        harness.notifyOfCompletedCheckpoint(1);
+        pollTime(15 * POLL);
+        assertThat(written()).as("the rows as checkpoint 1 holds them, not with b").hasSize(3)
+                .allSatisfy(r -> assertThat(r).extracting(RollupRow::facts, RollupRow::version)
+                        .containsExactly(1L, 1L));
+
+        harness.snapshot(2, 15 * POLL);
+        harness.notifyOfCompletedCheckpoint(2);
+        pollTime(20 * POLL);
+        assertThat(written()).hasSize(6);
+        assertThat(finalRows().values()).allSatisfy(r -> assertThat(r).extracting(RollupRow::facts,
+                RollupRow::version).containsExactly(2L, 2L));
+        pollTime(30 * POLL);
+        assertThat(written()).as("nothing left to write").hasSize(6);
+    }
+
+    /** A row that changes between every two snapshots is still written, as each completed checkpoint holds it. */
+    @Test
+    void withCheckpointsARowThatKeepsChangingIsWrittenPerCheckpoint() throws Exception {
+        harness.close();
+        harness = harness(null, true);
+        pollTime(0);
+        for (int cp = 1; cp <= 3; cp++) {
+            emit(fact("a" + cp, FactKind.QUEUED, T0 + cp, "q", "", null, "", false));
+            harness.snapshot(cp, cp * POLL);
+            emit(fact("b" + cp, FactKind.QUEUED, T0 + cp, "q", "", null, "", false));
+            harness.notifyOfCompletedCheckpoint(cp);
+            pollTime(cp * POLL + 2 * POLL);
+        }
+        assertThat(written()).filteredOn(r -> r.grain() == 0).extracting(RollupRow::facts)
+                .as("as checkpoints 1, 2 and 3 held it").containsExactly(1L, 3L, 5L);
+    }
+
+    /**
+     * After a failure, the restored operator gets other changes than the lost run (another batching upstream): no
+     * row written before the failure may hold content that the restored state does not, or a version above it.
+     */
+    @Test
+    void withCheckpointsNothingNewerThanTheRestoredCheckpointWasWritten() throws Exception {
+        harness.close();
+        harness = harness(null, true);
+        pollTime(0);
+        emit(fact("s", FactKind.STARTED, T0, "sales", "", null, "", false));
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 0);
+        harness.notifyOfCompletedCheckpoint(1);
+        // the lost run: the STARTED moves to another queue, a transient fact comes and goes
+        emit(fact("s", FactKind.STARTED, T0, "support", "", null, "", false));
+        pollTime(5 * POLL);
+        List<RollupRow> beforeFailure = new ArrayList<>(written());
+        assertThat(beforeFailure).extracting(RollupRow::queueId, RollupRow::facts)
+                .as("only what checkpoint 1 holds").containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("", 1L), org.assertj.core.groups.Tuple.tuple("sales", 1L),
+                        org.assertj.core.groups.Tuple.tuple("sales", 1L));
+        harness.close();
+
+        harness = harness(checkpoint, true);
+        pollTime(6 * POLL);
+        emitted.put("s/STARTED/s", fact("s", FactKind.STARTED, T0, "sales", "", null, "", false));
+        emit(fact("s", FactKind.STARTED, T0, "vip", "", null, "", false));
+        harness.snapshot(2, 6 * POLL);
+        harness.notifyOfCompletedCheckpoint(2);
+        pollTime(8 * POLL);
+        List<RollupRow> all = new ArrayList<>(beforeFailure);
+        all.addAll(written());
+        Map<String, RollupRow> last = new TreeMap<>();
+        for (RollupRow r : all) {
+            String id = r.grain() + " " + r.queueId() + "/" + r.repId();
+            if (!last.containsKey(id) || r.version() >= last.get(id).version()) {
+                last.put(id, r); // ClickHouse: the highest version, the later insert of equal ones
+            }
+        }
+        assertThat(last.values()).filteredOn(r -> r.facts() != 0)
+                .extracting(r -> r.grain() + " " + r.queueId() + " " + r.facts())
+                .containsExactlyInAnyOrder("0  1", "1 vip 1", "2 vip 1");
     }
 
     private static <T> Collector<T> collector(List<T> into) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * kpi_rollup rows through the JDBC sink into the real ClickHouse (18.16 here): the Array(UInt16) / Array(Int64)
+ * kpi_rollup rows through the production (RowBinary) sink into the real ClickHouse (18.16 here): the Array(UInt16) / Array(Int64)
  * histogram columns (empty, one element, many, a 64-bit count), the slot DateTime, and a higher version replacing
  * a row under FINAL.
  */

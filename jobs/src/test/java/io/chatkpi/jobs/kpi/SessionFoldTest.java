@@ -27,7 +27,7 @@ class SessionFoldTest {
     private static final SessionKpiConfig CONFIG = SessionKpiConfig.defaults();
 
     @Test
-    void aFoldContinuedInStepsEqualsTheComputeOverAllEvents() {
+    void aFoldContinuedInStepsEqualsTheComputeOverAllEventsAndSoDoItsSignals() {
         Random rnd = new Random(11);
         for (int i = 0; i < 500; i++) {
             String id = "f" + i;
@@ -42,6 +42,8 @@ class SessionFoldTest {
                 fold.applyInOrder(step);
                 SessionTimeline.Result expected = SessionTimeline.compute(id, events.subList(0, to), CONFIG);
                 assertThat(fold.result()).as("%s after %d events", id, to).isEqualTo(expected);
+                assertThat(SessionTimeline.signals(id, events.subList(0, to), CONFIG))
+                        .as("signals of %s after %d events", id, to).isEqualTo(expected.signals());
                 from = to;
             }
         }

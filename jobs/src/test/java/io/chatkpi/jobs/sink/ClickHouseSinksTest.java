@@ -9,17 +9,22 @@ import org.junit.jupiter.api.Test;
 class ClickHouseSinksTest {
 
     @Test
-    void insertIsPlainSqlWithOnePlaceholderPerColumn() {
-        assertThat(ClickHouseSinks.insertSql("chatkpi", "rejected_events", List.of("rejectId", "raw", "ingestedAt")))
-                .isEqualTo("INSERT INTO chatkpi.rejected_events (rejectId, raw, ingestedAt) VALUES (?, ?, ?)");
+    void identifiersAreCheckedNotQuoted() {
+        ClickHouseTable.Binder<String> binder = (row, v) -> row.setString(1, v);
+        assertThatThrownBy(() -> new ClickHouseTable<>("t; DROP TABLE x", List.of("a"), binder))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table");
+        assertThatThrownBy(() -> new ClickHouseTable<>("t", List.of("a b"), binder))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column");
+        assertThatThrownBy(() -> ClickHouseSinkOptions.of("http://h:1", "db; DROP"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database");
     }
 
     @Test
-    void identifiersAreCheckedNotQuoted() {
-        assertThatThrownBy(() -> ClickHouseSinks.insertSql("chatkpi", "t; DROP TABLE x", List.of("a")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("table");
-        assertThatThrownBy(() -> ClickHouseSinks.insertSql("chatkpi", "t", List.of("a b")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column");
+    void theRowBinarySinkTalksHttpToTheHostOfTheUrl() {
+        assertThat(ClickHouseSinkOptions.of("http://127.0.0.1:8123/", "db").httpEndpoint()).isEqualTo("http://127.0.0.1:8123");
+        assertThat(ClickHouseSinkOptions.of("https://ch.example:8443", "db").httpEndpoint()).isEqualTo("https://ch.example:8443");
+        assertThat(ClickHouseSinkOptions.of("jdbc:clickhouse://h:1/other?compress=0", "db").httpEndpoint()).isEqualTo("http://h:1");
+        assertThat(ClickHouseSinkOptions.of("jdbc:clickhouse://h:1?ssl=true", "db").httpEndpoint()).isEqualTo("https://h:1");
     }
 
     @Test
