@@ -107,31 +107,11 @@ class ApiReplayedDayTest {
         analystUser = ClickHouseClient.connect(server.url(), ClickHouseServer.ANALYST_USER, "",
                 ClickHouseServer.DEFAULT_DATABASE);
         day = ReplayedDay.load(SIMULATION, dir, server.url(), ClickHouseServer.DEFAULT_DATABASE, pipelineUser);
-        addWhatTheJobDoesNotWriteYet(pipelineUser);
         gateway = new ClickHouseGateway(pipelineUser, Duration.ofSeconds(30));
         analyst = new ClickHouseGateway(analystUser, Duration.ofSeconds(30), pipelineUser);
         routes = ReportingRoutes.of(gateway, analyst, ewt, clock);
         app = TestServers.start(TestServers.deps(clock, ewt, routes));
         http = new HttpCalls(app.port());
-    }
-
-    /**
-     * Until the jobs side of kpi_rollup is merged (ROLLUP.md, branch rollup), the replay writes neither the SESSION_K
-     * facts nor kpi_rollup: they are derived here the way the job will, from the facts the replay wrote
-     * (KpiFixture.sessionFacts, then kpi_rollup_rebuild.sql). Once the job writes them, this adds nothing.
-     */
-    static void addWhatTheJobDoesNotWriteYet(ClickHouseClient client) {
-        if (client.queryLong("SELECT count() FROM kpi_facts WHERE substring(kind, 1, 8) = 'SESSION_'") == 0) {
-            List<KpiFixture.Fact> current = new ArrayList<>();
-            for (JsonNode f : client.queryJson("SELECT factId, sessionId, kind, atMs, queueId, repId FROM kpi_facts "
-                    + "FINAL WHERE deleted = 0 AND kind IN ('ANSWERED', 'JOINED', 'INACTIVE', 'REACTIVATED')")) {
-                current.add(new KpiFixture.Fact(f.get("factId").asText(), f.get("sessionId").asText(),
-                        f.get("kind").asText(), Instant.ofEpochMilli(f.get("atMs").asLong()),
-                        f.get("queueId").asText(), f.get("repId").asText(), null, "", 0, 1, 0));
-            }
-            KpiFixture.insertFacts(client, KpiFixture.sessionFacts(current));
-        }
-        if (client.queryLong("SELECT count() FROM kpi_rollup") == 0) KpiFixture.rebuildRollup(client);
     }
 
     @AfterAll
@@ -173,6 +153,11 @@ class ApiReplayedDayTest {
         // the landing tables of the replay hold every valid event once and every invalid line with a reason
         assertThat(pipelineUser.queryLong("SELECT count() FROM session_events FINAL")).isEqualTo(day.events.size());
         assertThat(pipelineUser.queryLong("SELECT count() FROM rejected_events")).isEqualTo(day.invalidLines);
+        // the KPI job also wrote the distinct-session facts and kpi_rollup: the API's sources, compared below
+        assertThat(pipelineUser.queryLong("SELECT count() FROM kpi_facts FINAL WHERE deleted = 0 "
+                + "AND kind = 'SESSION_ANSWERED' AND position(detail, 'session') > 0"))
+                .isEqualTo(day.rows(r -> r.get("queueWaits").asInt() > 0).size());
+        assertThat(pipelineUser.queryLong("SELECT count() FROM kpi_rollup FINAL WHERE facts != 0")).isPositive();
     }
 
     // ---- who may call what, and bad input ------------------------------------------------------------------------
