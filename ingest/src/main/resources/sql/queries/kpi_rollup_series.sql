@@ -9,7 +9,8 @@
 -- key), then the key holding the element of rank min(floor(q * n), n - 1), the rule of LogHistogram.quantile and
 -- quantileExact (xP50Key, xP90Key; the API reads the key's representative). Only keys leave the server: a month of
 -- hourly histograms would be megabytes of JSON per request. Each row's histogram is read once (grouped by kind
--- first, then one row per bucket); sumMap was slower on 18.16. Sessions
+-- first, then one row per bucket); sumMap was slower on 18.16. percentiles = 0 leaves the keys 0 (the API then
+-- takes them from kpi_rollup_range_percentiles.sql, faster for a whole range). Sessions
 -- by the SESSION_K rows whose detail names sessionLevel, as in kpi_series.sql. Groups whose facts all fell
 -- away (rows at facts = 0 after retractions) are left out, as kpi_series.sql has no row for them.
 SELECT
@@ -78,7 +79,9 @@ FROM
         sum(valueCount) AS kindValues,
         sum(valueSumMs) AS kindSum,
         maxIf(valueMaxMs, valueCount > 0) AS kindMax,
-        arraySort(groupArrayArray(arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c), histKeys, histCounts)))
+        arraySort(groupArrayArray(if({{percentiles:UInt8}} = 1,
+                                     arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c), histKeys, histCounts),
+                                     emptyArrayUInt64())))
             AS packed,
         arrayCumSum(arrayMap(x -> bitAnd(x, 1099511627775), packed)) AS cumulative,
         arrayElement(cumulative, -1) AS total,

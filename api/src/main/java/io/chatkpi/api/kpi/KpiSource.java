@@ -1,6 +1,7 @@
 package io.chatkpi.api.kpi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ public enum KpiSource {
     public static final String HEADER = "X-Chatkpi-Kpi-Source";
     /** kpi_rollup's slot. */
     public static final long SLOT_SECONDS = 900;
+    private static final String RANGE_PERCENTILES_QUERY = "kpi_rollup_range_percentiles";
 
     private final String id;
     private final String seriesQuery;
@@ -85,8 +87,35 @@ public enum KpiSource {
                                                          Grain grain) {
         Map<String, Object> v = new HashMap<>(values);
         v.put("sessionLevel", grain.sessionLevel);
-        if (this == ROLLUP) v.put("grain", grain.code);
-        return clickhouse.rowsAsync(seriesQuery, v);
+        if (this == FACTS) return clickhouse.rowsAsync(seriesQuery, v);
+        v.put("grain", grain.code);
+        boolean wholeRange = ((Number) values.get("bucketSeconds")).longValue() <= 0;
+        boolean grouped = ((Number) values.get("byQueue")).intValue() == 1
+                || ((Number) values.get("byRep")).intValue() == 1;
+        if (!wholeRange || grouped) {
+            v.put("percentiles", 1);
+            return clickhouse.rowsAsync(seriesQuery, v);
+        }
+        // one range, one group: the counts here, the percentile keys from the query that merges a month of slots
+        // faster (kpi_rollup_range_percentiles.sql), side by side
+        v.put("percentiles", 0);
+        Map<String, Object> p = new HashMap<>();
+        for (String name : List.of("from", "to", "queueIds", "repIds")) p.put(name, values.get(name));
+        p.put("grain", grain.code);
+        return clickhouse.rowsAsync(seriesQuery, v)
+                .thenCombine(clickhouse.rowsAsync(RANGE_PERCENTILES_QUERY, p), KpiSource::withPercentiles);
+    }
+
+    /** The whole-range row with the percentile keys of the other query put in. */
+    private static List<JsonNode> withPercentiles(List<JsonNode> counts, List<JsonNode> keys) {
+        if (counts.isEmpty() || keys.isEmpty()) return counts;
+        ObjectNode row = counts.get(0).deepCopy();
+        keys.get(0).fields().forEachRemaining(e -> {
+            if (e.getKey().endsWith("Key") && !e.getKey().equals("queueKey") && !e.getKey().equals("repKey")) {
+                row.set(e.getKey(), e.getValue());
+            }
+        });
+        return List.of(row);
     }
 
     /** Rows of the breakdown query (kpi_breakdown.sql's columns) for the values of {@link KpiRequest#breakdownValues}. */
