@@ -25,3 +25,6 @@ ORDER BY (grain, queueId, repId, slot, kind, detail, flag);
 CREATE TABLE IF NOT EXISTS chatkpi.kpi_rollup ON CLUSTER chatkpi_cluster AS chatkpi.kpi_rollup_local
 ENGINE = Distributed('chatkpi_cluster', 'chatkpi', 'kpi_rollup_local',
                      cityHash64(grain, queueId, repId, slot, kind, detail, flag));
+
+-- No backfill here (schema/004 has one): on a cluster it must read the Distributed kpi_facts, which an
+-- administrator runs once after the upgrade as kpi_rollup_rebuild.sql over the whole range (README, Production).

@@ -27,3 +27,43 @@ CREATE TABLE IF NOT EXISTS kpi_rollup
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(slot)
 ORDER BY (grain, queueId, repId, slot, kind, detail, flag);
+
+-- Backfill: the rows of the facts already in kpi_facts when this migration runs (none on a new install), as
+-- kpi_rollup_rebuild.sql computes them, at version 0 so that every row the KPI job writes afterwards wins. The slots
+-- the job goes on changing after an upgrade (the ones sessions open at the upgrade still touch, up to the 72 h
+-- horizon) get the job's rows, which lack the older facts: rebuild them once the horizon has passed (README, KPI job).
+INSERT INTO kpi_rollup (grain, slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs,
+                        histKeys, histCounts, version)
+SELECT
+    grain,
+    slot,
+    rowQueueId,
+    rowRepId,
+    kind,
+    detail,
+    flag,
+    toInt64(count()),
+    toInt64(countIf(isNotNull(valueMs))),
+    toInt64(sumIf(ifNull(valueMs, 0), isNotNull(valueMs))),
+    toInt64(maxIf(ifNull(valueMs, 0), isNotNull(valueMs))),
+    (sumMap(if(isNull(valueMs), emptyArrayUInt16(), [histKey]),
+            if(isNull(valueMs), emptyArrayInt64(), [toInt64(1)])) AS histogram).1,
+    histogram.2,
+    toUInt64(0)
+FROM
+(
+    SELECT
+        arrayJoin([0, 1, 2]) AS grain,
+        toStartOfFifteenMinutes(at) AS slot,
+        if(grain >= 1, queueId, '') AS rowQueueId,
+        if(grain = 2, repId, '') AS rowRepId,
+        kind,
+        detail,
+        flag,
+        valueMs,
+        if(ifNull(valueMs, 0) <= 0, toUInt16(0),
+           toUInt16(1 + ceil(log(ifNull(valueMs, 0)) / log((1 + 0.01) / (1 - 0.01)) - 1e-9))) AS histKey
+    FROM kpi_facts FINAL
+    WHERE deleted = 0
+)
+GROUP BY grain, slot, rowQueueId, rowRepId, kind, detail, flag;

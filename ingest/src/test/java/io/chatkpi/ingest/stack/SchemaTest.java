@@ -41,6 +41,43 @@ class SchemaTest {
     }
 
     @Test
+    void upgradingFillsKpiRollupFromTheFactsAlreadyThere(ClickHouseTestDatabase db) {
+        String other = "t_upgrade_" + UUID.randomUUID().toString().substring(0, 8);
+        List<SqlResources.Migration> all = SqlResources.schema();
+        int rollup = all.stream().map(SqlResources.Migration::version).toList().indexOf(4);
+        try {
+            // a database of the version before kpi_rollup, with facts (one replaced, one retracted)
+            Schema.migrate(db.client(), other, all.subList(0, rollup));
+            ClickHouseClient c = db.client().withDatabase(other);
+            c.execute("INSERT INTO kpi_facts (factId, sessionId, kind, at, atMs, queueId, repId, valueMs, detail, "
+                + "flag, version, deleted) VALUES "
+                + "('s1/ANSWERED/e1', 's1', 'ANSWERED', toDateTime(1793527620, 'UTC'), 1793527620000, 'billing', 'r1', "
+                + "45000, '', 1, 3, 0), "
+                + "('s1/ANSWERED/e1', 's1', 'ANSWERED', toDateTime(1793527620, 'UTC'), 1793527620000, 'billing', 'r1', "
+                + "46000, '', 1, 4, 0), "
+                + "('s2/ANSWERED/e2', 's2', 'ANSWERED', toDateTime(1793527680, 'UTC'), 1793527680000, 'billing', 'r2', "
+                + "1000, '', 0, 1, 0), "
+                + "('s3/ANSWERED/e3', 's3', 'ANSWERED', toDateTime(1793527680, 'UTC'), 1793527680000, 'tech', 'r3', "
+                + "9, '', 1, 2, 1)");
+            assertThat(Schema.migrate(db.client(), other)).contains(4);
+            List<String> rows = c.queryJson("SELECT grain, queueId, repId, flag, facts, valueSumMs, valueMaxMs, "
+                    + "histCounts, version FROM kpi_rollup FINAL ORDER BY grain, queueId, repId, flag")
+                .stream().map(r -> r.get("grain").asInt() + " " + r.get("queueId").asText() + " "
+                    + r.get("repId").asText() + " " + r.get("flag").asInt() + " " + r.get("facts").asLong() + " "
+                    + r.get("valueSumMs").asLong() + " " + r.get("valueMaxMs").asLong() + " "
+                    + r.get("histCounts") + " " + r.get("version").asLong())
+                .toList();
+            // s1's later version (46,000 ms) counts, s3's retracted fact does not; version 0: the job's rows win
+            assertThat(rows).containsExactly(
+                "0   0 1 1000 1000 [\"1\"] 0", "0   1 1 46000 46000 [\"1\"] 0",
+                "1 billing  0 1 1000 1000 [\"1\"] 0", "1 billing  1 1 46000 46000 [\"1\"] 0",
+                "2 billing r1 1 1 46000 46000 [\"1\"] 0", "2 billing r2 0 1 1000 1000 [\"1\"] 0");
+        } finally {
+            db.client().withDatabase(null).execute("DROP DATABASE IF EXISTS " + SqlLiteral.identifier(other));
+        }
+    }
+
+    @Test
     void anInterruptedMigrationIsCompletedOnTheNextRun(ClickHouseTestDatabase db) {
         String other = "t_partial_" + UUID.randomUUID().toString().substring(0, 8);
         List<SqlResources.Migration> all = SqlResources.schema();
