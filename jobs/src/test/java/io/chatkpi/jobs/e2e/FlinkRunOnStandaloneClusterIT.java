@@ -148,8 +148,9 @@ class FlinkRunOnStandaloneClusterIT {
         String savepoint = find(SAVEPOINT, stopOutput);
         running.remove(kpiJob);
         phases.add(String.format("stopped with a savepoint %.1f s", seconds(started)));
-        assertThat(flink.rest("/jobs/" + kpiJob).path("state").asText()).as("the stopped KPI job")
-                .isEqualTo("FINISHED");
+        // `flink stop` returns once the savepoint is written; the job reaches FINISHED a moment later
+        StreamingJobs.await("the stopped KPI job FINISHED",
+                () -> jobState(flink, kpiJob).equals("FINISHED"), jobsRunning);
         assertThat(Path.of(URI.create(savepoint)).resolve("_metadata")).as("the savepoint").isRegularFile();
 
         traffic.send(kafka, setup.topic(), partB, traffic.size());
@@ -246,6 +247,17 @@ class FlinkRunOnStandaloneClusterIT {
     }
 
     /** Records the job's source vertex (the Kafka source, decoding inside) sent on, over all its subtasks. */
+    private static String jobState(StandaloneFlinkCluster flink, String job) {
+        try {
+            return flink.rest("/jobs/" + job).path("state").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static long sourceRecordsOut(StandaloneFlinkCluster flink, String job) {
         try {
             for (JsonNode vertex : flink.rest("/jobs/" + job).path("vertices")) {

@@ -369,9 +369,21 @@ final class StandaloneFlinkCluster implements AutoCloseable {
 
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
+    /**
+     * A free port below Linux's ephemeral range (32768-60999): the daemons bind it seconds after it was picked, and a
+     * port of the ephemeral range can meanwhile become the local end of any outgoing connection of this JVM (the
+     * replay beside the cluster, the Kafka and ClickHouse clients), which failed the JobManager's bind once.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-31999");
     }
 }
