@@ -147,34 +147,12 @@ final class ApiBenchmark {
                 KPI_RANGE.toDays(), rollupRows);
 
         String path = "/api/v1/kpis?from=" + from + "&to=" + to + "&granularity=1h";
-        Latencies latencies = new Latencies();
-        int errors = 0;
-        String firstError = null;
-        try (HttpConnection http = new HttpConnection("127.0.0.1", live.apiPort(), live.managerKey)) {
-            byte[] request = http.request(path);
-            // the first request warms ClickHouse's caches and is not counted; a failure (e.g. the API's query
-            // timeout on a very large dataset) is reported, and the measured requests are tried all the same
-            HttpConnection.Response warm = http.send(request);
-            if (warm.status() != 200) {
-                Progress.say("api: the KPI warm-up request answered %d: %s", warm.status(), warm.body());
-            }
-            long until = System.nanoTime() + options.kpiMaxSeconds() * 1_000_000_000L;
-            for (int i = 0; i < options.kpiRequests() && System.nanoTime() < until; i++) {
-                long start = System.nanoTime();
-                HttpConnection.Response r = http.send(request);
-                long took = System.nanoTime() - start;
-                if (r.status() == 200) {
-                    latencies.add(took);
-                } else {
-                    errors++;
-                    if (firstError == null) firstError = r.status() + " " + r.body();
-                }
-                if ((i + 1) % 10 == 0) {
-                    Progress.say("api: KPI %d requests, p50 %s ms", i + 1,
-                            FreshnessBenchmark.fmt(latencies.percentileMs(50)));
-                }
-            }
-        }
+        // the first request warms ClickHouse's caches and is not counted; a failure (e.g. the API's query timeout
+        // on a very large dataset) is reported, and the measured requests are tried all the same
+        TimedRequests timed = timedRequests(path, options.kpiRequests(), true);
+        Latencies latencies = timed.latencies();
+        int errors = timed.errors();
+        String firstError = timed.firstError();
         if (firstError != null) Progress.say("api: KPI errors, the first: %s", firstError);
         BenchResults.RawBaseline raw = rawBaseline(from.plus(Duration.ofMinutes(1)), to);
         BenchResults.KpiQueries result = new BenchResults.KpiQueries(total, facts, latencies.percentileMs(50),
@@ -193,13 +171,34 @@ final class ApiBenchmark {
      */
     private BenchResults.RawBaseline rawBaseline(Instant from, Instant to) throws Exception {
         String path = "/api/v1/kpis?from=" + from + "&to=" + to + "&granularity=1h";
+        TimedRequests timed = timedRequests(path, RAW_BASELINE_REQUESTS, false);
+        Latencies latencies = timed.latencies();
+        int errors = timed.errors();
+        String firstError = timed.firstError();
+        if (firstError != null) Progress.say("api: KPI raw-facts baseline errors, the first: %s", firstError);
+        Progress.say("api: KPI raw-facts baseline (bounds off the 15-minute marks) p50 %s ms over %d requests",
+                FreshnessBenchmark.fmt(latencies.percentileMs(50)), latencies.count());
+        return new BenchResults.RawBaseline(latencies.percentileMs(50), latencies.percentileMs(99), latencies.count(),
+                errors, path);
+    }
+
+    private record TimedRequests(Latencies latencies, int errors, String firstError) {}
+
+    /** GET path one request after the other, up to max of them within --kpi-max-seconds, as the manager. */
+    private TimedRequests timedRequests(String path, int max, boolean warmUpAndProgress) throws Exception {
         Latencies latencies = new Latencies();
         int errors = 0;
         String firstError = null;
         try (HttpConnection http = new HttpConnection("127.0.0.1", live.apiPort(), live.managerKey)) {
             byte[] request = http.request(path);
+            if (warmUpAndProgress) {
+                HttpConnection.Response warm = http.send(request);
+                if (warm.status() != 200) {
+                    Progress.say("api: the KPI warm-up request answered %d: %s", warm.status(), warm.body());
+                }
+            }
             long until = System.nanoTime() + options.kpiMaxSeconds() * 1_000_000_000L;
-            for (int i = 0; i < RAW_BASELINE_REQUESTS && System.nanoTime() < until; i++) {
+            for (int i = 0; i < max && System.nanoTime() < until; i++) {
                 long start = System.nanoTime();
                 HttpConnection.Response r = http.send(request);
                 long took = System.nanoTime() - start;
@@ -209,12 +208,12 @@ final class ApiBenchmark {
                     errors++;
                     if (firstError == null) firstError = r.status() + " " + r.body();
                 }
+                if (warmUpAndProgress && (i + 1) % 10 == 0) {
+                    Progress.say("api: KPI %d requests, p50 %s ms", i + 1,
+                            FreshnessBenchmark.fmt(latencies.percentileMs(50)));
+                }
             }
         }
-        if (firstError != null) Progress.say("api: KPI raw-facts baseline errors, the first: %s", firstError);
-        Progress.say("api: KPI raw-facts baseline (bounds off the 15-minute marks) p50 %s ms over %d requests",
-                FreshnessBenchmark.fmt(latencies.percentileMs(50)), latencies.count());
-        return new BenchResults.RawBaseline(latencies.percentileMs(50), latencies.percentileMs(99), latencies.count(),
-                errors, path);
+        return new TimedRequests(latencies, errors, firstError);
     }
 }
