@@ -58,18 +58,15 @@ public final class SessionTimeline {
      * @throws IllegalArgumentException if there are no events or one belongs to another session
      */
     public static Result compute(String sessionId, Collection<SessionEvent> events, SessionKpiConfig config) {
-        if (events.isEmpty()) {
-            throw new IllegalArgumentException("no events for session " + sessionId);
-        }
-        List<SessionEvent> ordered = new ArrayList<>(events);
-        ordered.sort(CANONICAL_ORDER);
-        Fold fold = new Fold(sessionId, config);
-        fold.applyInOrder(ordered);
-        return fold.result();
+        return foldAll(sessionId, events, config).result();
     }
 
     /** The queue signals of {@link #compute}, without building the row and the facts. */
     public static List<QueueSignal> signals(String sessionId, Collection<SessionEvent> events, SessionKpiConfig config) {
+        return foldAll(sessionId, events, config).signals();
+    }
+
+    private static Fold foldAll(String sessionId, Collection<SessionEvent> events, SessionKpiConfig config) {
         if (events.isEmpty()) {
             throw new IllegalArgumentException("no events for session " + sessionId);
         }
@@ -77,7 +74,7 @@ public final class SessionTimeline {
         ordered.sort(CANONICAL_ORDER);
         Fold fold = new Fold(sessionId, config);
         fold.applyInOrder(ordered);
-        return fold.signals();
+        return fold;
     }
 
     /**
