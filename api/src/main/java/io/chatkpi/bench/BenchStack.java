@@ -10,6 +10,9 @@ import io.chatkpi.ingest.stack.SqlLiteral;
 import io.chatkpi.ingest.stack.SqlResources;
 import io.chatkpi.ingest.stack.SqlTemplate;
 import io.chatkpi.jobs.common.RuntimeOptions;
+import io.chatkpi.jobs.landing.RawEventsJob.StartingOffsets;
+import io.chatkpi.jobs.kpi.KpiJob;
+import io.chatkpi.jobs.landing.RawEventsJob;
 import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -84,6 +87,24 @@ final class BenchStack implements AutoCloseable {
 
     RuntimeOptions runtime() {
         return RuntimeOptions.defaults().withParallelism(JOB_PARALLELISM);
+    }
+
+    /** The landing job on this stack, reading {@code topic} from the earliest offset as consumer group {@code group}. */
+    RawEventsJob.Options landingJob(String topic, String group) {
+        return RawEventsJob.Options.of(kafka.bootstrapServers(), sinkOptions())
+                .withTopics(topic, topic + "-dlq")
+                .withGroupId(group + "-" + runId)
+                .withStartingOffsets(StartingOffsets.EARLIEST)
+                .withRuntime(runtime());
+    }
+
+    /** The KPI job on this stack, reading {@code topic} from the earliest offset, its EWT to {@code ewtTopic}. */
+    KpiJob.Options kpiJob(String topic, String ewtTopic, String group) {
+        return KpiJob.Options.of(kafka.bootstrapServers(), sinkOptions())
+                .withTopics(topic, ewtTopic)
+                .withGroupId(group + "-" + runId)
+                .withStartingOffsets(StartingOffsets.EARLIEST)
+                .withRuntime(runtime());
     }
 
     /** Runs every statement of a .sql resource with its placeholders filled. */

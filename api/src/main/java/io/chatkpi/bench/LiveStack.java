@@ -13,8 +13,6 @@ import io.chatkpi.ingest.sim.TrafficSimulator;
 import io.chatkpi.ingest.stack.KafkaBroker;
 import io.chatkpi.jobs.kpi.KpiJob;
 import io.chatkpi.jobs.landing.RawEventsJob;
-import io.chatkpi.jobs.landing.RawEventsJob.StartingOffsets;
-import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,18 +60,9 @@ final class LiveStack implements AutoCloseable {
                 new KafkaBroker.NewTopicSpec(topic, options.partitions(), false),
                 new KafkaBroker.NewTopicSpec(topic + "-dlq", 1, false),
                 new KafkaBroker.NewTopicSpec(Topics.QUEUE_EWT, 1, true)));
-        ClickHouseSinkOptions sink = stack.sinkOptions();
-        RawEventsJob.Options landing = RawEventsJob.Options.of(stack.kafka.bootstrapServers(), sink)
-                .withTopics(topic, topic + "-dlq")
-                .withGroupId("bench-live-landing-" + stack.runId)
-                .withStartingOffsets(StartingOffsets.EARLIEST)
-                .withRuntime(stack.runtime());
-        KpiJob.Options kpis = KpiJob.Options.of(stack.kafka.bootstrapServers(), sink)
-                .withTopics(topic, Topics.QUEUE_EWT)
-                .withGroupId("bench-live-kpis-" + stack.runId)
-                .withStartingOffsets(StartingOffsets.EARLIEST)
-                .withOutOfOrderness(Duration.ofMillis(options.outOfOrdernessMs()))
-                .withRuntime(stack.runtime());
+        RawEventsJob.Options landing = stack.landingJob(topic, "bench-live-landing");
+        KpiJob.Options kpis = stack.kpiJob(topic, Topics.QUEUE_EWT, "bench-live-kpis")
+                .withOutOfOrderness(Duration.ofMillis(options.outOfOrdernessMs()));
         stack.flink.submit(RawEventsJob.JOB_NAME, env -> RawEventsJob.build(env, landing));
         stack.flink.submit(KpiJob.JOB_NAME, env -> KpiJob.build(env, kpis));
 

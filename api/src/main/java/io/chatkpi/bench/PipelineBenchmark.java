@@ -12,7 +12,6 @@ import io.chatkpi.ingest.stack.KafkaBroker;
 import io.chatkpi.ingest.stack.SqlResources;
 import io.chatkpi.jobs.kpi.KpiJob;
 import io.chatkpi.jobs.landing.RawEventsJob;
-import io.chatkpi.jobs.landing.RawEventsJob.StartingOffsets;
 import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -171,17 +170,8 @@ final class PipelineBenchmark {
 
     /** The landing and KPI jobs from the earliest offset until ClickHouse holds everything: {rate, seconds, facts}. */
     private double[] jobs(String topic, Written written) throws Exception {
-        ClickHouseSinkOptions sink = stack.sinkOptions();
-        RawEventsJob.Options landing = RawEventsJob.Options.of(stack.kafka.bootstrapServers(), sink)
-                .withTopics(topic, topic + "-dlq")
-                .withGroupId("bench-landing-" + stack.runId)
-                .withStartingOffsets(StartingOffsets.EARLIEST)
-                .withRuntime(stack.runtime());
-        KpiJob.Options kpis = KpiJob.Options.of(stack.kafka.bootstrapServers(), sink)
-                .withTopics(topic, topic + "-ewt")
-                .withGroupId("bench-kpis-" + stack.runId)
-                .withStartingOffsets(StartingOffsets.EARLIEST)
-                .withRuntime(stack.runtime());
+        RawEventsJob.Options landing = stack.landingJob(topic, "bench-landing");
+        KpiJob.Options kpis = stack.kpiJob(topic, topic + "-ewt", "bench-kpis");
         long submitted = System.nanoTime();
         stack.flink.submit(RawEventsJob.JOB_NAME, env -> RawEventsJob.build(env, landing));
         stack.flink.submit(KpiJob.JOB_NAME, env -> KpiJob.build(env, kpis));
