@@ -121,7 +121,8 @@ public final class KpiJob {
                 .uid(ROLLUP_ROW_CHANGES_UID)
                 .keyBy(RollupRowChange::rowKey)
                 .process(KpiRollupFunction.forSessions(sessions,
-                        changes.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled()))
+                        changes.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled(),
+                        Math.max(0, changes.getExecutionEnvironment().getCheckpointConfig().getCheckpointInterval())))
                 .name("kpi_rollup")
                 .uid(ROLLUP_UID);
     }

@@ -52,16 +52,25 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
 
     public static final String DROPPED_LATE_CHANGES_METRIC = "droppedLateRollupChanges";
     public static final String UNMATCHED_RETRACTIONS_METRIC = "unmatchedRollupRetractions";
+    public static final String WRITE_POLLS_METRIC = "rollupWritePolls";
     public static final long DEFAULT_WRITE_POLL_MS = 1_000;
 
     private final long horizonMs;
     private final boolean afterCheckpoints;
     private final long writePollMs;
+    private final long checkpointIntervalMs;
 
     private transient ValueState<RollupState> rowState;
     private transient MapState<Integer, long[]> valuesByKey;
     private transient Counter droppedLateChanges;
     private transient Counter unmatchedRetractions;
+    private transient Counter writePolls;
+    /**
+     * When this instance last took a snapshot, in processing time (Long.MIN_VALUE: not yet), read at the first call
+     * after it ({@code snapshotTimeToRead}): snapshotState has no timer service.
+     */
+    private transient long lastSnapshotAtMs;
+    private transient boolean snapshotTimeToRead;
     /** The last snapshot this instance took, and the last checkpoint it knows complete (0: none). */
     private transient long lastSnapshotId;
     private transient long lastCompletedId;
@@ -73,6 +82,21 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
      * @param writePollMs      how often a row waiting for a checkpoint looks again
      */
     public KpiRollupFunction(long horizonMs, boolean afterCheckpoints, long writePollMs) {
+        this(horizonMs, afterCheckpoints, writePollMs, 0);
+    }
+
+    /**
+     * @param checkpointIntervalMs the job's checkpoint interval (0: unknown). A row that needs a checkpoint not yet
+     *                             taken is first looked at one interval after the last snapshot instead of every
+     *                             {@code writePollMs}: polling every row that waits for the next checkpoint each
+     *                             second cost most of this operator's time on a backlog (up to 60 timers per row
+     *                             and checkpoint).
+     */
+    public KpiRollupFunction(long horizonMs, boolean afterCheckpoints, long writePollMs, long checkpointIntervalMs) {
+        if (checkpointIntervalMs < 0) {
+            throw new IllegalArgumentException("checkpointIntervalMs must be >= 0: " + checkpointIntervalMs);
+        }
+        this.checkpointIntervalMs = checkpointIntervalMs;
         if (horizonMs < 0) {
             throw new IllegalArgumentException("horizonMs must be >= 0: " + horizonMs);
         }
@@ -86,7 +110,14 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
 
     /** The horizon for sessions kept {@code config.retentionMs()}: twice that. */
     public static KpiRollupFunction forSessions(SessionKpiConfig config, boolean afterCheckpoints) {
-        return new KpiRollupFunction(2 * config.retentionMs(), afterCheckpoints, DEFAULT_WRITE_POLL_MS);
+        return forSessions(config, afterCheckpoints, 0);
+    }
+
+    /** As {@link #forSessions(SessionKpiConfig, boolean)}, for a job checkpointing every {@code checkpointIntervalMs}. */
+    public static KpiRollupFunction forSessions(SessionKpiConfig config, boolean afterCheckpoints,
+            long checkpointIntervalMs) {
+        return new KpiRollupFunction(2 * config.retentionMs(), afterCheckpoints, DEFAULT_WRITE_POLL_MS,
+                checkpointIntervalMs);
     }
 
     @Override
@@ -94,11 +125,13 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         long restored = context.getRestoredCheckpointId().orElse(0L);
         lastSnapshotId = restored;
         lastCompletedId = restored;
+        lastSnapshotAtMs = Long.MIN_VALUE;
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) {
         lastSnapshotId = context.getCheckpointId();
+        snapshotTimeToRead = true;
     }
 
     @Override
@@ -114,10 +147,12 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
                 TypeInformation.of(long[].class)));
         droppedLateChanges = ctx.getMetricGroup().counter(DROPPED_LATE_CHANGES_METRIC);
         unmatchedRetractions = ctx.getMetricGroup().counter(UNMATCHED_RETRACTIONS_METRIC);
+        writePolls = ctx.getMetricGroup().counter(WRITE_POLLS_METRIC);
     }
 
     @Override
     public void processElement(RollupRowChange change, Context ctx, Collector<RollupRow> out) throws Exception {
+        noteSnapshotTime(ctx.timerService().currentProcessingTime());
         long watermark = ctx.timerService().currentWatermark();
         long dropAt = dropAt(change.slotMs());
         if (watermark >= dropAt) {
@@ -146,8 +181,7 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         row.lastChangeSnapshot = lastSnapshotId;
         if (!row.writeTimer) {
             if (afterCheckpoints) {
-                ctx.timerService().registerProcessingTimeTimer(
-                        ctx.timerService().currentProcessingTime() + writePollMs);
+                ctx.timerService().registerProcessingTimeTimer(nextPoll(row, ctx.timerService().currentProcessingTime()));
             } else {
                 ctx.timerService().registerEventTimeTimer(watermark == Long.MAX_VALUE ? watermark : watermark + 1);
             }
@@ -163,8 +197,11 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
             return;
         }
         if (afterCheckpoints) {
+            long now = ctx.timerService().currentProcessingTime();
+            noteSnapshotTime(now);
             if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
                 row.writeTimer = false;
+                writePolls.inc();
             }
             if (row.dirty && lastCompletedId > row.lastChangeSnapshot) {
                 out.collect(row.toRow());
@@ -175,8 +212,7 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
                 row.held = null;
             }
             if ((row.dirty || row.held != null) && !row.writeTimer) {
-                ctx.timerService().registerProcessingTimeTimer(
-                        ctx.timerService().currentProcessingTime() + writePollMs);
+                ctx.timerService().registerProcessingTimeTimer(nextPoll(row, now));
                 row.writeTimer = true;
             }
         } else {
@@ -192,6 +228,26 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         } else {
             rowState.update(row);
         }
+    }
+
+    private void noteSnapshotTime(long now) {
+        if (snapshotTimeToRead) {
+            lastSnapshotAtMs = now;
+            snapshotTimeToRead = false;
+        }
+    }
+
+    /**
+     * When to look at a row waiting to be written: a poll period from now when the checkpoint it waits for was
+     * taken (only its completion is awaited) or the interval is unknown; else not before that checkpoint is due,
+     * one interval after the last snapshot (later if it is late: then every poll period).
+     */
+    private long nextPoll(RollupState row, long now) {
+        long waitsFor = row.held != null ? row.heldCheckpoint : row.lastChangeSnapshot + 1;
+        if (checkpointIntervalMs == 0 || waitsFor <= lastSnapshotId || lastSnapshotAtMs == Long.MIN_VALUE) {
+            return now + writePollMs;
+        }
+        return Math.max(now, lastSnapshotAtMs + checkpointIntervalMs) + writePollMs;
     }
 
     private long dropAt(long slotMs) {
@@ -351,6 +407,11 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
             System.arraycopy(a, i + 1, out, i, a.length - i - 1);
             return out;
         }
+    }
+
+    /** Processing-time looks at rows waiting to be written, by this instance. */
+    public long writePollCount() {
+        return writePolls == null ? 0 : writePolls.getCount();
     }
 
     /** Row changes dropped as too late by this instance. */

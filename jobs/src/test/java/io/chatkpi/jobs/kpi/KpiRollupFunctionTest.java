@@ -47,7 +47,12 @@ class KpiRollupFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness(
             OperatorSubtaskState restoreFrom, boolean afterCheckpoints) throws Exception {
-        function = new KpiRollupFunction(HORIZON, afterCheckpoints, POLL);
+        return harness(restoreFrom, afterCheckpoints, 0);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness(
+            OperatorSubtaskState restoreFrom, boolean afterCheckpoints, long checkpointIntervalMs) throws Exception {
+        function = new KpiRollupFunction(HORIZON, afterCheckpoints, POLL, checkpointIntervalMs);
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(function), RollupRowChange::rowKey, Types.STRING);
         if (restoreFrom != null) {
@@ -370,6 +375,41 @@ class KpiRollupFunctionTest {
                 RollupRow::version).containsExactly(2L, 2L));
         pollTime(30 * POLL);
         assertThat(written()).as("nothing left to write").hasSize(6);
+    }
+
+    /**
+     * With the checkpoint interval known, a row changed after a snapshot is first looked at when the next checkpoint
+     * is due, not every poll period until then; while that checkpoint is late, every poll period.
+     */
+    @Test
+    void withTheIntervalKnownARowWaitingForTheNextCheckpointIsLookedAtWhenItIsDue() throws Exception {
+        harness.close();
+        harness = harness(null, true, 10 * POLL);
+        pollTime(0);
+        harness.snapshot(1, 0);
+        emit(fact("a", FactKind.QUEUED, T0, "q", "", null, "", false)); // three rows, waiting for checkpoint 2
+        harness.notifyOfCompletedCheckpoint(1);
+        pollTime(10 * POLL);
+        assertThat(function.writePollCount()).as("not looked at before checkpoint 2 is due").isZero();
+        pollTime(11 * POLL);
+        assertThat(function.writePollCount()).as("each row once, when due").isEqualTo(3);
+        assertThat(written()).as("checkpoint 2 is late").isEmpty();
+        pollTime(12 * POLL);
+        assertThat(function.writePollCount()).as("then every poll period").isEqualTo(6);
+
+        harness.snapshot(2, 12 * POLL);
+        emit(fact("b", FactKind.QUEUED, T0 + 1, "q", "", null, "", false)); // after snapshot 2: held as 2 has it
+        harness.notifyOfCompletedCheckpoint(2);
+        pollTime(13 * POLL);
+        assertThat(written()).as("as checkpoint 2 holds them, without b").hasSize(3)
+                .allSatisfy(r -> assertThat(r.facts()).isEqualTo(1));
+        pollTime(21 * POLL);
+        assertThat(written()).as("b waits for checkpoint 3, due at 22").hasSize(3);
+        harness.snapshot(3, 22 * POLL);
+        harness.notifyOfCompletedCheckpoint(3);
+        pollTime(23 * POLL);
+        assertThat(written()).hasSize(6);
+        assertThat(finalRows().values()).allSatisfy(r -> assertThat(r.facts()).isEqualTo(2));
     }
 
     /** A row that changes between every two snapshots is still written, as each completed checkpoint holds it. */
