@@ -11,6 +11,7 @@ import io.chatkpi.jobs.sink.ClickHouseSinks;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -120,9 +121,9 @@ public final class KpiJob {
                 .name("kpi_rollup row changes")
                 .uid(ROLLUP_ROW_CHANGES_UID)
                 .keyBy(RollupRowChange::rowKey)
-                .process(KpiRollupFunction.forSessions(sessions,
-                        changes.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled(),
-                        Math.max(0, changes.getExecutionEnvironment().getCheckpointConfig().getCheckpointInterval())))
+                .transform("kpi_rollup", TypeInformation.of(RollupRow.class), new KpiRollupOperator(
+                        KpiRollupFunction.forSessions(sessions,
+                                changes.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled())))
                 .name("kpi_rollup")
                 .uid(ROLLUP_UID);
     }

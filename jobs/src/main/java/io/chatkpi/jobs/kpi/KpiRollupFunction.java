@@ -2,6 +2,10 @@ package io.chatkpi.jobs.kpi;
 
 import io.chatkpi.ingest.kpi.LogHistogram;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
@@ -36,8 +40,9 @@ import org.apache.flink.util.Collector;
  * (no replayed change reaches it) or be corrected with a lower version. Written only from checkpointed content,
  * every row written has at most the version the restored state has for it, and a restored row whose content was
  * not written yet is still marked to be written. The first change after a snapshot keeps the row as that snapshot
- * holds it ({@code held}), so a row that changes all the time is still written once per checkpoint. Rows wait for
- * the checkpoint on a processing-time timer ({@code writePollMs}); kpi_rollup lags by up to a checkpoint interval.
+ * holds it ({@code held}), so a row that changes all the time is still written once per checkpoint. Waiting rows are
+ * written when a checkpoint completes ({@link KpiRollupOperator}, which runs this function, calls
+ * {@link #writeCheckpointed}); kpi_rollup lags by up to a checkpoint interval plus the checkpoint's duration.
  * Without checkpoints (the bounded replay), a row is written when the watermark next advances (an event-time timer
  * at watermark + 1), coalescing every change in between.
  *
@@ -52,25 +57,23 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
 
     public static final String DROPPED_LATE_CHANGES_METRIC = "droppedLateRollupChanges";
     public static final String UNMATCHED_RETRACTIONS_METRIC = "unmatchedRollupRetractions";
-    public static final String WRITE_POLLS_METRIC = "rollupWritePolls";
-    public static final long DEFAULT_WRITE_POLL_MS = 1_000;
 
     private final long horizonMs;
     private final boolean afterCheckpoints;
-    private final long writePollMs;
-    private final long checkpointIntervalMs;
 
     private transient ValueState<RollupState> rowState;
     private transient MapState<Integer, long[]> valuesByKey;
     private transient Counter droppedLateChanges;
     private transient Counter unmatchedRetractions;
-    private transient Counter writePolls;
     /**
-     * When this instance last took a snapshot, in processing time (Long.MIN_VALUE: not yet), read at the first call
-     * after it ({@code snapshotTimeToRead}): snapshotState has no timer service.
+     * With checkpoints: the rows (keys) holding content not written yet, written by {@link #writeCheckpointed} when
+     * a checkpoint completes. Not state: after a restore {@link KpiRollupOperator} finds them in the rows' state.
+     * (A processing-time timer per waiting row, polling every second, cost most of this operator's time on a
+     * backlog: a row changed after a snapshot waits up to a checkpoint interval, 60 polls.)
      */
-    private transient long lastSnapshotAtMs;
-    private transient boolean snapshotTimeToRead;
+    private transient Set<String> awaitingWrite;
+    /** The highest watermark seen in a call that had one, for dropping rows written at a checkpoint's completion. */
+    private transient long lastWatermark;
     /** The last snapshot this instance took, and the last checkpoint it knows complete (0: none). */
     private transient long lastSnapshotId;
     private transient long lastCompletedId;
@@ -79,45 +82,27 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
      * @param horizonMs        how long after its slot's end a row still takes changes
      * @param afterCheckpoints write only what a completed checkpoint holds (a checkpointing job); else write at the
      *                         next watermark
-     * @param writePollMs      how often a row waiting for a checkpoint looks again
      */
-    public KpiRollupFunction(long horizonMs, boolean afterCheckpoints, long writePollMs) {
-        this(horizonMs, afterCheckpoints, writePollMs, 0);
-    }
-
-    /**
-     * @param checkpointIntervalMs the job's checkpoint interval (0: unknown). A row that needs a checkpoint not yet
-     *                             taken is first looked at one interval after the last snapshot instead of every
-     *                             {@code writePollMs}: polling every row that waits for the next checkpoint each
-     *                             second cost most of this operator's time on a backlog (up to 60 timers per row
-     *                             and checkpoint).
-     */
-    public KpiRollupFunction(long horizonMs, boolean afterCheckpoints, long writePollMs, long checkpointIntervalMs) {
-        if (checkpointIntervalMs < 0) {
-            throw new IllegalArgumentException("checkpointIntervalMs must be >= 0: " + checkpointIntervalMs);
-        }
-        this.checkpointIntervalMs = checkpointIntervalMs;
+    public KpiRollupFunction(long horizonMs, boolean afterCheckpoints) {
         if (horizonMs < 0) {
             throw new IllegalArgumentException("horizonMs must be >= 0: " + horizonMs);
         }
-        if (writePollMs < 1) {
-            throw new IllegalArgumentException("writePollMs must be >= 1: " + writePollMs);
-        }
         this.horizonMs = horizonMs;
         this.afterCheckpoints = afterCheckpoints;
-        this.writePollMs = writePollMs;
     }
 
     /** The horizon for sessions kept {@code config.retentionMs()}: twice that. */
     public static KpiRollupFunction forSessions(SessionKpiConfig config, boolean afterCheckpoints) {
-        return forSessions(config, afterCheckpoints, 0);
+        return new KpiRollupFunction(2 * config.retentionMs(), afterCheckpoints);
     }
 
-    /** As {@link #forSessions(SessionKpiConfig, boolean)}, for a job checkpointing every {@code checkpointIntervalMs}. */
-    public static KpiRollupFunction forSessions(SessionKpiConfig config, boolean afterCheckpoints,
-            long checkpointIntervalMs) {
-        return new KpiRollupFunction(2 * config.retentionMs(), afterCheckpoints, DEFAULT_WRITE_POLL_MS,
-                checkpointIntervalMs);
+    /** The state of a row apart from its values; {@link KpiRollupOperator} reads it for every row at a restore. */
+    static ValueStateDescriptor<RollupState> rowStateDescriptor() {
+        return new ValueStateDescriptor<>("rollupRow", TypeInformation.of(RollupState.class));
+    }
+
+    boolean writesAfterCheckpoints() {
+        return afterCheckpoints;
     }
 
     @Override
@@ -125,13 +110,11 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         long restored = context.getRestoredCheckpointId().orElse(0L);
         lastSnapshotId = restored;
         lastCompletedId = restored;
-        lastSnapshotAtMs = Long.MIN_VALUE;
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) {
         lastSnapshotId = context.getCheckpointId();
-        snapshotTimeToRead = true;
     }
 
     @Override
@@ -142,18 +125,19 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
     @Override
     public void open(OpenContext openContext) {
         var ctx = getRuntimeContext();
-        rowState = ctx.getState(new ValueStateDescriptor<>("rollupRow", TypeInformation.of(RollupState.class)));
+        rowState = ctx.getState(rowStateDescriptor());
+        awaitingWrite = new LinkedHashSet<>();
+        lastWatermark = Long.MIN_VALUE;
         valuesByKey = ctx.getMapState(new MapStateDescriptor<>("rollupValuesByHistogramKey", Types.INT,
                 TypeInformation.of(long[].class)));
         droppedLateChanges = ctx.getMetricGroup().counter(DROPPED_LATE_CHANGES_METRIC);
         unmatchedRetractions = ctx.getMetricGroup().counter(UNMATCHED_RETRACTIONS_METRIC);
-        writePolls = ctx.getMetricGroup().counter(WRITE_POLLS_METRIC);
     }
 
     @Override
     public void processElement(RollupRowChange change, Context ctx, Collector<RollupRow> out) throws Exception {
-        noteSnapshotTime(ctx.timerService().currentProcessingTime());
         long watermark = ctx.timerService().currentWatermark();
+        lastWatermark = Math.max(lastWatermark, watermark);
         long dropAt = dropAt(change.slotMs());
         if (watermark >= dropAt) {
             droppedLateChanges.inc();
@@ -179,15 +163,63 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         row.changes++;
         row.dirty = true;
         row.lastChangeSnapshot = lastSnapshotId;
-        if (!row.writeTimer) {
-            if (afterCheckpoints) {
-                ctx.timerService().registerProcessingTimeTimer(nextPoll(row, ctx.timerService().currentProcessingTime()));
-            } else {
-                ctx.timerService().registerEventTimeTimer(watermark == Long.MAX_VALUE ? watermark : watermark + 1);
-            }
+        if (afterCheckpoints) {
+            awaitingWrite.add(ctx.getCurrentKey());
+        } else if (!row.writeTimer) {
+            ctx.timerService().registerEventTimeTimer(watermark == Long.MAX_VALUE ? watermark : watermark + 1);
             row.writeTimer = true;
         }
         rowState.update(row);
+    }
+
+    /** A row whose state holds content not written yet (found by {@link KpiRollupOperator} after a restore). */
+    void awaitWrite(String rowKey) {
+        awaitingWrite.add(rowKey);
+    }
+
+    static boolean hasUnwrittenContent(RollupState row) {
+        return row != null && (row.dirty || row.held != null);
+    }
+
+    /**
+     * With checkpoints, at a checkpoint's completion: writes what completed checkpoints hold of every row waiting,
+     * {@code switchKey} making each row's key the current one. A row changed since stays waiting.
+     */
+    void writeCheckpointed(Consumer<String> switchKey, Collector<RollupRow> out) throws Exception {
+        Iterator<String> rows = awaitingWrite.iterator();
+        while (rows.hasNext()) {
+            String key = rows.next();
+            switchKey.accept(key);
+            RollupState row = rowState.value();
+            if (row == null) {
+                rows.remove();
+                continue;
+            }
+            writeWhatIsCheckpointed(row, out);
+            if (hasUnwrittenContent(row)) {
+                rowState.update(row);
+            } else {
+                rows.remove();
+                if (lastWatermark >= dropAt(row.slotMs)) {
+                    rowState.clear();
+                    valuesByKey.clear();
+                } else {
+                    rowState.update(row);
+                }
+            }
+        }
+    }
+
+    /** Writes the row as the newest completed checkpoint holds it, if that is newer than what was written. */
+    private void writeWhatIsCheckpointed(RollupState row, Collector<RollupRow> out) {
+        if (row.dirty && lastCompletedId > row.lastChangeSnapshot) {
+            out.collect(row.toRow());
+            row.dirty = false;
+            row.held = null;
+        } else if (row.held != null && lastCompletedId >= row.heldCheckpoint) {
+            out.collect(row.held);
+            row.held = null;
+        }
     }
 
     @Override
@@ -196,24 +228,16 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         if (row == null) {
             return;
         }
+        long watermark = ctx.timerService().currentWatermark();
+        lastWatermark = Math.max(lastWatermark, watermark);
         if (afterCheckpoints) {
-            long now = ctx.timerService().currentProcessingTime();
-            noteSnapshotTime(now);
             if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+                // a poll timer of a savepoint taken by an earlier version, which polled each waiting row
                 row.writeTimer = false;
-                writePolls.inc();
+                writeWhatIsCheckpointed(row, out);
             }
-            if (row.dirty && lastCompletedId > row.lastChangeSnapshot) {
-                out.collect(row.toRow());
-                row.dirty = false;
-                row.held = null;
-            } else if (row.held != null && lastCompletedId >= row.heldCheckpoint) {
-                out.collect(row.held);
-                row.held = null;
-            }
-            if ((row.dirty || row.held != null) && !row.writeTimer) {
-                ctx.timerService().registerProcessingTimeTimer(nextPoll(row, now));
-                row.writeTimer = true;
+            if (hasUnwrittenContent(row)) {
+                awaitingWrite.add(ctx.getCurrentKey());
             }
         } else {
             if (row.dirty) {
@@ -222,32 +246,12 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
             }
             row.writeTimer = false;
         }
-        if (ctx.timerService().currentWatermark() >= dropAt(row.slotMs) && !row.dirty && row.held == null) {
+        if (watermark >= dropAt(row.slotMs) && !hasUnwrittenContent(row)) {
             rowState.clear();
             valuesByKey.clear();
         } else {
             rowState.update(row);
         }
-    }
-
-    private void noteSnapshotTime(long now) {
-        if (snapshotTimeToRead) {
-            lastSnapshotAtMs = now;
-            snapshotTimeToRead = false;
-        }
-    }
-
-    /**
-     * When to look at a row waiting to be written: a poll period from now when the checkpoint it waits for was
-     * taken (only its completion is awaited) or the interval is unknown; else not before that checkpoint is due,
-     * one interval after the last snapshot (later if it is late: then every poll period).
-     */
-    private long nextPoll(RollupState row, long now) {
-        long waitsFor = row.held != null ? row.heldCheckpoint : row.lastChangeSnapshot + 1;
-        if (checkpointIntervalMs == 0 || waitsFor <= lastSnapshotId || lastSnapshotAtMs == Long.MIN_VALUE) {
-            return now + writePollMs;
-        }
-        return Math.max(now, lastSnapshotAtMs + checkpointIntervalMs) + writePollMs;
     }
 
     private long dropAt(long slotMs) {
@@ -409,9 +413,9 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         }
     }
 
-    /** Processing-time looks at rows waiting to be written, by this instance. */
-    public long writePollCount() {
-        return writePolls == null ? 0 : writePolls.getCount();
+    /** Rows waiting for a checkpoint to complete to be written, at this instance. */
+    public int rowsAwaitingWrite() {
+        return awaitingWrite == null ? 0 : awaitingWrite.size();
     }
 
     /** Row changes dropped as too late by this instance. */

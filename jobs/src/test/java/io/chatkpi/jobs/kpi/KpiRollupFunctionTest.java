@@ -47,14 +47,9 @@ class KpiRollupFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness(
             OperatorSubtaskState restoreFrom, boolean afterCheckpoints) throws Exception {
-        return harness(restoreFrom, afterCheckpoints, 0);
-    }
-
-    private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness(
-            OperatorSubtaskState restoreFrom, boolean afterCheckpoints, long checkpointIntervalMs) throws Exception {
-        function = new KpiRollupFunction(HORIZON, afterCheckpoints, POLL, checkpointIntervalMs);
+        function = new KpiRollupFunction(HORIZON, afterCheckpoints);
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(function), RollupRowChange::rowKey, Types.STRING);
+                new KpiRollupOperator(function), RollupRowChange::rowKey, Types.STRING);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
         }
@@ -377,39 +372,36 @@ class KpiRollupFunctionTest {
         assertThat(written()).as("nothing left to write").hasSize(6);
     }
 
-    /**
-     * With the checkpoint interval known, a row changed after a snapshot is first looked at when the next checkpoint
-     * is due, not every poll period until then; while that checkpoint is late, every poll period.
-     */
+    /** Rows are written when the checkpoint holding them completes, with no timer per waiting row. */
     @Test
-    void withTheIntervalKnownARowWaitingForTheNextCheckpointIsLookedAtWhenItIsDue() throws Exception {
+    void withCheckpointsRowsAreWrittenAtTheCompletionWithoutPollTimers() throws Exception {
         harness.close();
-        harness = harness(null, true, 10 * POLL);
-        pollTime(0);
+        harness = harness(null, true);
+        emit(fact("a", FactKind.QUEUED, T0, "q", "", null, "", false));
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(function.rowsAwaitingWrite()).isEqualTo(3);
         harness.snapshot(1, 0);
-        emit(fact("a", FactKind.QUEUED, T0, "q", "", null, "", false)); // three rows, waiting for checkpoint 2
+        assertThat(written()).isEmpty();
         harness.notifyOfCompletedCheckpoint(1);
-        pollTime(10 * POLL);
-        assertThat(function.writePollCount()).as("not looked at before checkpoint 2 is due").isZero();
-        pollTime(11 * POLL);
-        assertThat(function.writePollCount()).as("each row once, when due").isEqualTo(3);
-        assertThat(written()).as("checkpoint 2 is late").isEmpty();
-        pollTime(12 * POLL);
-        assertThat(function.writePollCount()).as("then every poll period").isEqualTo(6);
+        assertThat(written()).hasSize(3).allSatisfy(r -> assertThat(r.facts()).isEqualTo(1));
+        assertThat(function.rowsAwaitingWrite()).isZero();
+    }
 
-        harness.snapshot(2, 12 * POLL);
-        emit(fact("b", FactKind.QUEUED, T0 + 1, "q", "", null, "", false)); // after snapshot 2: held as 2 has it
+    /** A row not written before a failure (its checkpoint never completed) is written at the first after the restore. */
+    @Test
+    void withCheckpointsARowNotWrittenBeforeAFailureIsWrittenAfterTheRestore() throws Exception {
+        harness.close();
+        harness = harness(null, true);
+        emit(fact("a", FactKind.QUEUED, T0, "q", "", null, "", false));
+        OperatorSubtaskState checkpoint = harness.snapshot(1, 0);
+        harness.close(); // fails before checkpoint 1 is confirmed; the job restores from it
+
+        harness = harness(checkpoint, true);
+        assertThat(function.rowsAwaitingWrite()).as("found in the restored rows").isEqualTo(3);
+        assertThat(written()).isEmpty();
+        harness.snapshot(2, 0);
         harness.notifyOfCompletedCheckpoint(2);
-        pollTime(13 * POLL);
-        assertThat(written()).as("as checkpoint 2 holds them, without b").hasSize(3)
-                .allSatisfy(r -> assertThat(r.facts()).isEqualTo(1));
-        pollTime(21 * POLL);
-        assertThat(written()).as("b waits for checkpoint 3, due at 22").hasSize(3);
-        harness.snapshot(3, 22 * POLL);
-        harness.notifyOfCompletedCheckpoint(3);
-        pollTime(23 * POLL);
-        assertThat(written()).hasSize(6);
-        assertThat(finalRows().values()).allSatisfy(r -> assertThat(r.facts()).isEqualTo(2));
+        assertThat(written()).hasSize(3).allSatisfy(r -> assertThat(r.facts()).isEqualTo(1));
     }
 
     /** A row that changes between every two snapshots is still written, as each completed checkpoint holds it. */
