@@ -117,10 +117,9 @@ public final class KpiJob {
      */
     public static DataStream<RollupRow> rollup(DataStream<FactChange> changes, SessionKpiConfig sessions) {
         return changes
-                .flatMap(new FactChangeRows())
-                .name("kpi_rollup row changes")
+                .transform("kpi_rollup row changes", TypeInformation.of(RollupRowDelta.class), new RollupRowCombiner())
                 .uid(ROLLUP_ROW_CHANGES_UID)
-                .keyBy(RollupRowChange::rowKey)
+                .keyBy(RollupRowDelta::rowKey)
                 .transform("kpi_rollup", TypeInformation.of(RollupRow.class), new KpiRollupOperator(
                         KpiRollupFunction.forSessions(sessions,
                                 changes.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled())))

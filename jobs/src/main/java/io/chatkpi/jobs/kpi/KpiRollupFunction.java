@@ -24,7 +24,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * Maintains {@code kpi_rollup}, keyed by the row ({@link RollupRowChange#rowKey}): adds and subtracts facts as
- * {@link FactChangeRows} gives them and writes rows that changed.
+ * {@link FactChangeRows} gives them, combined per row by {@link RollupRowCombiner}, and writes rows that changed.
  *
  * <p>Per row it keeps the counts, the sum, the histogram and the exact maximum of the current values, and the
  * values themselves grouped by histogram key (a {@code long[]} per key), because an exact maximum after the maximum
@@ -52,7 +52,7 @@ import org.apache.flink.util.Collector;
  * repairs the slot. A retraction of a value the row does not hold (its addition was dropped, or the operator started
  * with facts already in kpi_facts) is ignored and counted in {@value #UNMATCHED_RETRACTIONS_METRIC}.
  */
-public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowChange, RollupRow>
+public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowDelta, RollupRow>
         implements CheckpointedFunction, CheckpointListener {
 
     public static final String DROPPED_LATE_CHANGES_METRIC = "droppedLateRollupChanges";
@@ -135,17 +135,17 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
     }
 
     @Override
-    public void processElement(RollupRowChange change, Context ctx, Collector<RollupRow> out) throws Exception {
+    public void processElement(RollupRowDelta delta, Context ctx, Collector<RollupRow> out) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
         lastWatermark = Math.max(lastWatermark, watermark);
-        long dropAt = dropAt(change.slotMs());
+        long dropAt = dropAt(delta.slotMs());
         if (watermark >= dropAt) {
-            droppedLateChanges.inc();
+            droppedLateChanges.inc(delta.changes());
             return;
         }
         RollupState row = rowState.value();
         if (row == null) {
-            row = RollupState.of(change);
+            row = RollupState.of(delta);
             ctx.timerService().registerEventTimeTimer(dropAt);
         }
         if (afterCheckpoints && row.dirty && row.lastChangeSnapshot < lastSnapshotId) {
@@ -153,14 +153,30 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
             row.held = row.toRow();
             row.heldCheckpoint = lastSnapshotId;
         }
-        if (change.sign() > 0) {
-            add(row, change.valueMs());
-        } else if (!subtract(row, change.valueMs())) {
-            unmatchedRetractions.inc();
+        int applied = delta.factsAdded() + delta.valuesAdded().length;
+        row.facts += delta.factsAdded();
+        for (long v : delta.valuesAdded()) {
+            add(row, v);
+        }
+        for (int i = 0; i < delta.factsSubtracted(); i++) {
+            if (subtract(row, null)) {
+                applied++;
+            } else {
+                unmatchedRetractions.inc();
+            }
+        }
+        for (long v : delta.valuesSubtracted()) {
+            if (subtract(row, v)) {
+                applied++;
+            } else {
+                unmatchedRetractions.inc();
+            }
+        }
+        if (applied == 0) {
             rowState.update(row);
             return;
         }
-        row.changes++;
+        row.changes += applied;
         row.dirty = true;
         row.lastChangeSnapshot = lastSnapshotId;
         if (afterCheckpoints) {
@@ -260,12 +276,8 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
         return at < end ? Long.MAX_VALUE : at;
     }
 
-    private void add(RollupState row, Long valueMs) throws Exception {
+    private void add(RollupState row, long v) throws Exception {
         row.facts++;
-        if (valueMs == null) {
-            return;
-        }
-        long v = valueMs;
         int key = LogHistogram.key(v);
         long[] values = valuesByKey.get(key);
         long[] grown = values == null ? new long[1] : Arrays.copyOf(values, values.length + 1);
@@ -358,7 +370,7 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowCha
 
         public RollupState() {}
 
-        static RollupState of(RollupRowChange change) {
+        static RollupState of(RollupRowDelta change) {
             RollupState s = new RollupState();
             s.grain = change.grain();
             s.slotMs = change.slotMs();

@@ -17,7 +17,7 @@ import org.apache.flink.util.Collector;
  * <p>A subclass of {@link KeyedProcessOperator}, so its state (the rows, the values, the timers) is the same as when
  * the function ran in a plain one, and savepoints taken by either restore in the other.
  */
-public final class KpiRollupOperator extends KeyedProcessOperator<String, RollupRowChange, RollupRow> {
+public final class KpiRollupOperator extends KeyedProcessOperator<String, RollupRowDelta, RollupRow> {
 
     private static final long serialVersionUID = 1L;
 

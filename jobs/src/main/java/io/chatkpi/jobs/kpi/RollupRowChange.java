@@ -43,6 +43,12 @@ public record RollupRowChange(int grain, long slotMs, String queueId, String rep
      * is not guaranteed to be). Lengths prefix the free-text parts, so no two rows share a key.
      */
     public String rowKey() {
+        return rowKey(grain, slotMs, flag, queueId, repId, kind, detail);
+    }
+
+    /** The key of the row with this identity (see {@link #rowKey()}); the rollup's state is keyed by it. */
+    static String rowKey(int grain, long slotMs, boolean flag, String queueId, String repId, String kind,
+            String detail) {
         return grain + "|" + slotMs + "|" + (flag ? 1 : 0) + "|" + queueId.length() + ":" + queueId
                 + repId.length() + ":" + repId + kind + "|" + detail.length() + ":" + detail;
     }

@@ -9,6 +9,7 @@ import io.chatkpi.ingest.stack.KafkaBroker;
 import io.chatkpi.jobs.kpi.KpiJob;
 import io.chatkpi.jobs.kpi.QueueSignal;
 import io.chatkpi.jobs.kpi.RollupRowChange;
+import io.chatkpi.jobs.kpi.RollupRowDelta;
 import io.chatkpi.testing.ClickHouseExtension;
 import io.chatkpi.testing.ClickHouseTestDatabase;
 import io.chatkpi.testing.KafkaExtension;
@@ -149,7 +150,7 @@ class ScaleOutE2eTest {
         assertThat(key(ewt, signal)).isEqualTo(signal.queueId());
         assertThat(ewt.getParallelism()).isEqualTo(PARALLELISM);
 
-        RollupRowChange change = new RollupRowChange(1, 0, "billing", "", "QUEUED", "", false, 1, null);
+        RollupRowDelta change = RollupRowDelta.of(new RollupRowChange(1, 0, "billing", "", "QUEUED", "", false, 1, null));
         StreamNode rollup = node(graph, "kpi_rollup");
         assertThat(key(rollup, change)).isEqualTo(change.rowKey());
         assertThat(rollup.getParallelism()).isEqualTo(PARALLELISM);

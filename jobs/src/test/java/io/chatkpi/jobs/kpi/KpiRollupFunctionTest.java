@@ -13,8 +13,8 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +27,9 @@ class KpiRollupFunctionTest {
     private static final long POLL = 1_000;
 
     private KpiRollupFunction function;
-    private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, RollupRowDelta, RollupRow> harness;
+    /** When set, changes go through a {@link RollupRowCombiner} first, sent on at each watermark. */
+    private OneInputStreamOperatorTestHarness<FactChange, RollupRowDelta> combiner;
     private final Map<String, KpiFact> emitted = new HashMap<>();
 
     @BeforeEach
@@ -40,16 +42,16 @@ class KpiRollupFunctionTest {
         harness.close();
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness(
+    private KeyedOneInputStreamOperatorTestHarness<String, RollupRowDelta, RollupRow> harness(
             OperatorSubtaskState restoreFrom) throws Exception {
         return harness(restoreFrom, false);
     }
 
-    private KeyedOneInputStreamOperatorTestHarness<String, RollupRowChange, RollupRow> harness(
+    private KeyedOneInputStreamOperatorTestHarness<String, RollupRowDelta, RollupRow> harness(
             OperatorSubtaskState restoreFrom, boolean afterCheckpoints) throws Exception {
         function = new KpiRollupFunction(HORIZON, afterCheckpoints);
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KpiRollupOperator(function), RollupRowChange::rowKey, Types.STRING);
+                new KpiRollupOperator(function), RollupRowDelta::rowKey, Types.STRING);
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
         }
@@ -70,10 +72,14 @@ class KpiRollupFunctionTest {
     private void emit(KpiFact fact) throws Exception {
         FactChange change = new FactChange(emitted.get(fact.factId()), fact);
         emitted.put(fact.factId(), fact);
+        if (combiner != null) {
+            combiner.processElement(change, fact.atMs());
+            return;
+        }
         List<RollupRowChange> rows = new ArrayList<>();
         new FactChangeRows().flatMap(change, collector(rows));
         for (RollupRowChange r : rows) {
-            harness.processElement(r, fact.atMs());
+            harness.processElement(RollupRowDelta.of(r), fact.atMs());
         }
     }
 
@@ -83,6 +89,13 @@ class KpiRollupFunctionTest {
     }
 
     private void watermark(long ms) throws Exception {
+        if (combiner != null) {
+            combiner.processWatermark(ms);
+            for (RollupRowDelta delta : combiner.extractOutputValues()) {
+                harness.processElement(delta, ms);
+            }
+            combiner.getOutput().clear();
+        }
         harness.processWatermark(ms);
     }
 
@@ -288,7 +301,23 @@ class KpiRollupFunctionTest {
     /** Random adds, replacements and retractions: every row as a brute-force recount of the live facts says. */
     @Test
     void randomChangesEndAsARecountOfTheLiveFacts() throws Exception {
-        Random rnd = new Random(11);
+        randomChangesEndAsARecount(11);
+    }
+
+    /** The same, with the changes combined per row between watermarks as the job does. */
+    @Test
+    void randomChangesCombinedPerRowEndAsARecountOfTheLiveFacts() throws Exception {
+        combiner = new OneInputStreamOperatorTestHarness<>(new RollupRowCombiner());
+        combiner.open();
+        try {
+            randomChangesEndAsARecount(11);
+        } finally {
+            combiner.close();
+        }
+    }
+
+    private void randomChangesEndAsARecount(long seed) throws Exception {
+        Random rnd = new Random(seed);
         String[] queues = {"a", "b"};
         String[] reps = {"x", "y", ""};
         long wm = T0;

@@ -27,6 +27,7 @@ class SessionRecordsPojoTest {
     @Test
     void rollupTypesArePojos() {
         assertSerializedAsPojoWithoutKryo(RollupRowChange.class);
+        assertSerializedAsPojoWithoutKryo(RollupRowDelta.class);
         assertSerializedAsPojoWithoutKryo(RollupRow.class);
         assertSerializedAsPojoWithoutKryo(KpiRollupFunction.RollupState.class);
     }
