@@ -6,6 +6,8 @@ final class RawEventFields {
     String sessionId;
     String type;
     String ts;
+    /** {@code ts} as epoch milliseconds, set once validation found it valid. */
+    long tsMillis;
     String channel;
     String topic;
     String queueId;

@@ -93,6 +93,40 @@ class EventCodecTest {
         }
     }
 
+    /**
+     * The hand-written check of the canonical UTC form never accepts what the contract's regular expression rejects,
+     * and accepts what our producers write (Instant.toString at millisecond precision).
+     */
+    @Test
+    void theCanonicalShapeCheckAcceptsOnlyWhatThePatternAccepts() {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(EventValidator.TS_PATTERN);
+        java.util.Random r = new java.util.Random(7);
+        String alphabet = "0123456789-:TZz.+ t";
+        int accepted = 0;
+        for (int i = 0; i < 200_000; i++) {
+            long millis = r.nextLong(-2_208_988_800_000L, 32_503_680_000_000L);
+            String canonical = java.time.Instant.ofEpochMilli(millis - (r.nextBoolean() ? millis % 1000 : 0)).toString();
+            if (canonical.length() == 20 || canonical.length() == 24) {
+                assertThat(EventValidator.hasCanonicalUtcShape(canonical)).as(canonical).isTrue();
+            }
+            StringBuilder mutated = new StringBuilder(canonical);
+            for (int m = r.nextInt(3); m >= 0; m--) {
+                int at = r.nextInt(mutated.length());
+                switch (r.nextInt(3)) {
+                    case 0 -> mutated.setCharAt(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                    case 1 -> mutated.deleteCharAt(at);
+                    default -> mutated.insert(at, alphabet.charAt(r.nextInt(alphabet.length())));
+                }
+            }
+            String text = mutated.toString();
+            if (EventValidator.hasCanonicalUtcShape(text)) {
+                accepted++;
+                assertThat(pattern.matcher(text).matches()).as(text).isTrue();
+            }
+        }
+        assertThat(accepted).as("some mutations keep the shape").isGreaterThan(1_000);
+    }
+
     static Stream<EventSamples.Sample> invalidSamples() {
         return EventSamples.ALL.stream().filter(s -> !s.valid());
     }
