@@ -50,6 +50,7 @@ class LandingTypesTest {
         assertThat(c.get(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS)).isEqualTo(4);
         assertThat(c.get(org.apache.flink.configuration.RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY))
                 .isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(env.getConfig().isObjectReuseEnabled()).as("records shared between chained operators").isTrue();
     }
 
     @Test
