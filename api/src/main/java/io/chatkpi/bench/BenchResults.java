@@ -24,10 +24,16 @@ public record BenchResults(
      *                             event is landed and every session written
      * @param baselineEventsPerSec a plain KafkaConsumer reading and decoding the same topic with EventCodec
      * @param ratio                eventsPerSec / baselineEventsPerSec
+     * @param jvmCpuSeconds        CPU time of the bench JVM (jobs, broker, MiniCluster) over the same window as
+     *                             eventsPerSec; null when unknown or the window was too short to see
+     * @param clickHouseCpuSeconds CPU time of clickhouse-server over that window
+     * @param cpuMicrosPerEvent    both, per event landed in that window: what the pipeline costs whatever else
+     *                             shares the machine (the rate is not)
      */
     public record Pipeline(long events, double eventsPerSec, double baselineEventsPerSec, double ratio,
                            long sessions, long kpiFacts, double pipelineSeconds, double baselineSeconds,
-                           double produceEventsPerSec, int partitions, int parallelism, int sinkBatchSize) {}
+                           double produceEventsPerSec, int partitions, int parallelism, int sinkBatchSize,
+                           Double jvmCpuSeconds, Double clickHouseCpuSeconds, Double cpuMicrosPerEvent) {}
 
     /**
      * Milliseconds from producing a probe's REP_JOINED to the API's EWT endpoint showing an asOf at or after it.

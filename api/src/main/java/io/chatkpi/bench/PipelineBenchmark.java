@@ -86,9 +86,18 @@ final class PipelineBenchmark {
         double ratio = pipeline[0] / baseline[0];
         Progress.say("pipeline: landing + KPI jobs at %,.0f events/s = %.0f %% of the baseline", pipeline[0],
                 ratio * 100);
+        Double jvmCpu = Double.isNaN(pipeline[3]) ? null : pipeline[3];
+        Double clickHouseCpu = Double.isNaN(pipeline[4]) ? null : pipeline[4];
+        Double cpuMicrosPerEvent = jvmCpu == null || clickHouseCpu == null ? null
+                : (jvmCpu + clickHouseCpu) * 1e6 / Math.max(1, written.records() - (long) pipeline[5]);
+        if (cpuMicrosPerEvent != null) {
+            Progress.say("pipeline: CPU in that window: bench JVM %.1f s, ClickHouse %.1f s = %.1f us per event",
+                    jvmCpu, clickHouseCpu, cpuMicrosPerEvent);
+        }
         return new BenchResults.Pipeline(written.events(), pipeline[0], baseline[0], ratio, written.sessions(),
                 (long) pipeline[2], pipeline[1], baseline[1], written.eventsPerSec(), options.partitions(),
-                BenchStack.JOB_PARALLELISM, ClickHouseSinkOptions.DEFAULT_BATCH_SIZE);
+                BenchStack.JOB_PARALLELISM, ClickHouseSinkOptions.DEFAULT_BATCH_SIZE, jvmCpu, clickHouseCpu,
+                cpuMicrosPerEvent);
     }
 
     private Written write(String topic) throws Exception {
@@ -168,7 +177,11 @@ final class PipelineBenchmark {
         }
     }
 
-    /** The landing and KPI jobs from the earliest offset until ClickHouse holds everything: {rate, seconds, facts}. */
+    /**
+     * The landing and KPI jobs from the earliest offset until ClickHouse holds everything: {rate, seconds, facts,
+     * bench JVM CPU seconds, ClickHouse CPU seconds (NaN: unknown), events counted before the window}, the CPU over
+     * the same window as the rate.
+     */
     private double[] jobs(String topic, Written written) throws Exception {
         RawEventsJob.Options landing = stack.landingJob(topic, "bench-landing");
         KpiJob.Options kpis = stack.kpiJob(topic, topic + "-ewt", "bench-kpis");
@@ -178,6 +191,9 @@ final class PipelineBenchmark {
         String progressQuery = SqlResources.load("queries/bench_progress.sql");
         long firstRow = -1;
         long eventsAtFirstRow = 0;
+        long clickHousePid = stack.clickHouse.pid().value();
+        Double jvmCpuAtStart = null;
+        Double clickHouseCpuAtStart = null;
         long lastChange = System.nanoTime();
         long lastEvents = -1;
         long lastSessions = -1;
@@ -192,6 +208,8 @@ final class PipelineBenchmark {
             if (firstRow < 0 && (events > 0 || sessions > 0)) {
                 firstRow = now;
                 eventsAtFirstRow = events;
+                jvmCpuAtStart = ProcessCpu.ofThisJvm();
+                clickHouseCpuAtStart = ProcessCpu.ofProcess(clickHousePid);
             }
             if (events != lastEvents || sessions != lastSessions) {
                 lastChange = now;
@@ -199,17 +217,24 @@ final class PipelineBenchmark {
                 lastSessions = sessions;
             }
             if (events >= written.records() && sessions >= written.sessions()) {
+                Double jvmCpu = ProcessCpu.between(jvmCpuAtStart, ProcessCpu.ofThisJvm());
+                Double clickHouseCpu = ProcessCpu.between(clickHouseCpuAtStart, ProcessCpu.ofProcess(clickHousePid));
                 double seconds = (now - firstRow) / 1e9;
                 double rate = (written.records() - eventsAtFirstRow) / seconds;
+                long before = eventsAtFirstRow;
                 if (now - firstRow < 1_000_000_000L) {
                     // a backlog too small to see the jobs running: count from the submission instead
                     seconds = (now - submitted) / 1e9;
                     rate = written.records() / seconds;
+                    jvmCpu = null;
+                    clickHouseCpu = null;
+                    before = 0;
                 }
                 Progress.say("pipeline: every event and session in ClickHouse %.1f s after submitting the jobs "
                         + "(%,d kpi_facts rows)", (now - submitted) / 1e9, facts);
                 stack.flink.cancelAll();
-                return new double[] {rate, seconds, facts};
+                return new double[] {rate, seconds, facts, jvmCpu == null ? Double.NaN : jvmCpu,
+                        clickHouseCpu == null ? Double.NaN : clickHouseCpu, before};
             }
             if (now > nextReport) {
                 nextReport = now + 2_000_000_000L;

@@ -20,6 +20,11 @@ final class ResultsTable {
             rows.add(new Row("baseline events/s (KafkaConsumer + EventCodec)", num(p.baselineEventsPerSec()), "", ""));
             rows.add(new Row("pipeline / baseline", String.format("%.1f %%", p.ratio() * 100), ">= 50 %",
                     met(p.ratio() >= 0.5)));
+            if (p.cpuMicrosPerEvent() != null) {
+                rows.add(new Row(String.format("pipeline CPU us per event (bench JVM %.0f s + ClickHouse %.0f s)",
+                        p.jvmCpuSeconds(), p.clickHouseCpuSeconds()), String.format("%.1f", p.cpuMicrosPerEvent()),
+                        "", ""));
+            }
         }
         if (r.ewtFreshnessMs() != null) {
             BenchResults.Freshness f = r.ewtFreshnessMs();
