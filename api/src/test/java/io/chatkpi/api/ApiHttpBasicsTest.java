@@ -166,8 +166,8 @@ class ApiHttpBasicsTest {
     void openApiDocumentAgreesWithTheRegisteredRoutes() {
         HttpCalls http = start();
         var reply = http.get("/openapi.json", null);
-        // many times the server's response copy buffer: a body is written whole, whatever its size
-        assertThat(reply.body().length()).isGreaterThan(4 * ApiServer.RESPONSE_COPY_BUFFER_BYTES);
+        // larger than the server's response copy buffer: a body is written whole, whatever its size
+        assertThat(reply.body().length()).isGreaterThan(2 * ApiServer.RESPONSE_COPY_BUFFER_BYTES);
         JsonNode doc = reply.json();
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         Set<String> documented = new HashSet<>();
