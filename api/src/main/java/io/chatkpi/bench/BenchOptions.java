@@ -52,7 +52,7 @@ public record BenchOptions(
               --events N             events for the pipeline throughput (default 2000000)
               --rate R               simulated events per second while the freshness is measured (default 2000)
               --duration S           seconds of EWT freshness probing (default 60; 40 probes a second)
-              --only P               pipeline | freshness | api (default: all three)
+              --only P[,P]           pipeline | freshness | api, or several: freshness,api (default: all three)
               --json FILE            results file (default bench/results/<date>-<host>.json)
               --partitions N         partitions of the events topics (default 3)
               --out-of-orderness-ms MS  the KPI job's watermark bound (default 5000, the job's own default)
@@ -87,7 +87,7 @@ public record BenchOptions(
                 case "--rate" -> o.with(o.events, positive(name, Double.parseDouble(v)), o.durationSeconds, o.json);
                 case "--duration" -> o.with(o.events, o.rate, (int) positive(name, Integer.parseInt(v)), o.json);
                 case "--json" -> o.with(o.events, o.rate, o.durationSeconds, Path.of(v));
-                case "--only" -> o.withParts(EnumSet.of(part(v)));
+                case "--only" -> o.withParts(parts(v));
                 case "--partitions" -> o.withSizes((int) positive(name, Integer.parseInt(v)), o.outOfOrdernessMs,
                         o.probesPerSecond, o.clients, o.loadSeconds);
                 case "--out-of-orderness-ms" -> o.withSizes(o.partitions, Long.parseLong(v), o.probesPerSecond,
@@ -161,11 +161,18 @@ public record BenchOptions(
         }
     }
 
+    private static Set<Part> parts(String v) {
+        Set<Part> parts = EnumSet.noneOf(Part.class);
+        for (String p : v.split(",")) parts.add(part(p));
+        return parts;
+    }
+
     private static Part part(String v) {
         try {
             return Part.valueOf(v.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--only must be pipeline, freshness or api, got '" + v + "'");
+            throw new IllegalArgumentException(
+                    "--only must be pipeline, freshness or api (or several, comma-separated), got '" + v + "'");
         }
     }
 

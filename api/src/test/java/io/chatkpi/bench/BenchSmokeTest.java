@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./chatkpi bench} at toy size: it completes, every figure is reported, the JSON file holds the fields the
- * issue names, and the API it started as its own process is gone afterwards. No figure is judged: speed is the benchmark's business, not the test suite's.
+ * issue names, and the API it started as its own process is gone afterwards. No figure is judged: speed is the
+ * benchmark's business, not the test suite's.
  */
 class BenchSmokeTest {
 
