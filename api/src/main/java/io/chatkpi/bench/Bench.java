@@ -22,6 +22,9 @@ public final class Bench {
 
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
+    /** The API's own JVM in peakRssMb. */
+    static final String API_PROCESS = "API (own JVM)";
+
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
@@ -68,6 +71,7 @@ public final class Bench {
         Map<String, Double> rss = new LinkedHashMap<>();
         Map<String, String> failures = new LinkedHashMap<>();
         MachineInfo machine;
+        LiveStack live = null;
         try (BenchStack stack = BenchStack.start(home, runId)) {
             if (options.runs(Part.PIPELINE)) {
                 try {
@@ -80,7 +84,7 @@ public final class Bench {
             if (options.runs(Part.FRESHNESS) || options.runs(Part.API)) {
                 try {
                     double eventsPerSession = eventsPerSession();
-                    LiveStack live = LiveStack.start(stack, options);
+                    live = LiveStack.start(stack, options);
                     live.simulate(options.rate(), eventsPerSession);
                     FreshnessBenchmark probe = new FreshnessBenchmark(live, options, runId);
                     probe.awaitFirstEwt(180);
@@ -108,7 +112,10 @@ public final class Bench {
                     failed(failures, options.runs(Part.FRESHNESS) && freshness == null ? "freshness" : "api", e);
                 }
             }
-            rss.put("bench JVM (Kafka broker, Flink MiniCluster, API, load generator)", PeakRss.ofThisJvm());
+            rss.put("bench JVM (Kafka broker, Flink MiniCluster, simulator, probes"
+                    + (options.ewtLoadGenerator() == BenchOptions.EwtLoadGenerator.JAVA ? ", EWT load" : "") + ")",
+                    PeakRss.ofThisJvm());
+            if (live != null) rss.put(API_PROCESS, live.api.peakRssMb());
             rss.put("clickhouse-server", PeakRss.ofProcess(stack.clickHouse.pid().value()));
             machine = MachineInfo.now(stack.clickHouseVersion(), loadAtStart);
         }
@@ -157,6 +164,8 @@ public final class Bench {
         m.put("kpiSessions", o.kpiSessions());
         m.put("kpiRequests", o.kpiRequests());
         m.put("kpiMaxSeconds", o.kpiMaxSeconds());
+        m.put("ewtLoad", o.ewtLoadGenerator().id());
+        m.put("apiJvmOptions", o.apiJvmOptions());
         return m;
     }
 }

@@ -26,7 +26,8 @@ public record BenchOptions(
         long kpiSessions,
         int kpiRequests,
         int kpiMaxSeconds,
-        EwtLoadGenerator ewtLoadGenerator) {
+        EwtLoadGenerator ewtLoadGenerator,
+        String apiJvmOptions) {
 
     /** What sends the EWT endpoint's load: wrk in its own process (when installed), or threads in the bench JVM. */
     public enum EwtLoadGenerator {
@@ -51,7 +52,7 @@ public record BenchOptions(
               --events N             events for the pipeline throughput (default 2000000)
               --rate R               simulated events per second while the freshness is measured (default 2000)
               --duration S           seconds of EWT freshness probing (default 60; 40 probes a second)
-              --only P               pipeline | freshness | api (default: all three)
+              --only P[,P]           pipeline | freshness | api, or several: freshness,api (default: all three)
               --json FILE            results file (default bench/results/<date>-<host>.json)
               --partitions N         partitions of the events topics (default 3)
               --out-of-orderness-ms MS  the KPI job's watermark bound (default 5000, the job's own default)
@@ -60,16 +61,18 @@ public record BenchOptions(
               --load-duration S      seconds of EWT endpoint load (default 20)
               --ewt-load G           wrk | java: the EWT load from wrk in its own process (default when wrk is
                                      installed) or from threads in the bench JVM
+              --api-jvm-options S    JVM options of the API's own process (default: the README's recommendation,
+                                     "%s")
               --kpi-sessions N       sessions loaded for the KPI endpoint (default 10000000)
               --kpi-requests N       KPI endpoint requests at most (default 100)
               --kpi-max-seconds S    stop sending KPI requests after S seconds (default 180)
             CHATKPI_CLICKHOUSE_URL=http://host:port uses an existing ClickHouse instead of starting one
-            under var/bench/clickhouse.""";
+            under var/bench/clickhouse.""".formatted(ApiProcess.RECOMMENDED_JVM_OPTIONS);
 
     public static BenchOptions defaults(Path home) {
         return new BenchOptions(2_000_000, 2_000, 60, EnumSet.allOf(Part.class), defaultJson(home), 3,
                 KpiWatermarks.DEFAULT_OUT_OF_ORDERNESS.toMillis(), 40, 32, 20, 10_000_000, 100, 180,
-                WrkLoad.installed() ? EwtLoadGenerator.WRK : EwtLoadGenerator.JAVA);
+                WrkLoad.installed() ? EwtLoadGenerator.WRK : EwtLoadGenerator.JAVA, ApiProcess.RECOMMENDED_JVM_OPTIONS);
     }
 
     public static BenchOptions parse(String[] args, Path home) {
@@ -84,7 +87,7 @@ public record BenchOptions(
                 case "--rate" -> o.with(o.events, positive(name, Double.parseDouble(v)), o.durationSeconds, o.json);
                 case "--duration" -> o.with(o.events, o.rate, (int) positive(name, Integer.parseInt(v)), o.json);
                 case "--json" -> o.with(o.events, o.rate, o.durationSeconds, Path.of(v));
-                case "--only" -> o.withParts(EnumSet.of(part(v)));
+                case "--only" -> o.withParts(parts(v));
                 case "--partitions" -> o.withSizes((int) positive(name, Integer.parseInt(v)), o.outOfOrdernessMs,
                         o.probesPerSecond, o.clients, o.loadSeconds);
                 case "--out-of-orderness-ms" -> o.withSizes(o.partitions, Long.parseLong(v), o.probesPerSecond,
@@ -101,6 +104,7 @@ public record BenchOptions(
                 case "--kpi-max-seconds" -> o.withKpi(o.kpiSessions, o.kpiRequests,
                         (int) positive(name, Integer.parseInt(v)));
                 case "--ewt-load" -> o.withEwtLoadGenerator(ewtLoadGenerator(v));
+                case "--api-jvm-options" -> o.withApiJvmOptions(v);
                 default -> throw new IllegalArgumentException("unknown option " + name);
             };
         }
@@ -114,28 +118,39 @@ public record BenchOptions(
 
     BenchOptions with(long events, double rate, int durationSeconds, Path json) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
-                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator);
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
+                apiJvmOptions);
     }
 
     BenchOptions withParts(Set<Part> only) {
         return new BenchOptions(events, rate, durationSeconds, only, json, partitions, outOfOrdernessMs,
-                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator);
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
+                apiJvmOptions);
     }
 
     BenchOptions withSizes(int partitions, long outOfOrdernessMs, double probesPerSecond, int clients,
                            int loadSeconds) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
-                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator);
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
+                apiJvmOptions);
     }
 
     BenchOptions withKpi(long kpiSessions, int kpiRequests, int kpiMaxSeconds) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
-                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator);
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
+                apiJvmOptions);
     }
 
     BenchOptions withEwtLoadGenerator(EwtLoadGenerator generator) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
-                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, generator);
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, generator,
+                apiJvmOptions);
+    }
+
+    BenchOptions withApiJvmOptions(String options) {
+        return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
+                options);
     }
 
     private static EwtLoadGenerator ewtLoadGenerator(String v) {
@@ -146,11 +161,18 @@ public record BenchOptions(
         }
     }
 
+    private static Set<Part> parts(String v) {
+        Set<Part> parts = EnumSet.noneOf(Part.class);
+        for (String p : v.split(",")) parts.add(part(p));
+        return parts;
+    }
+
     private static Part part(String v) {
         try {
             return Part.valueOf(v.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--only must be pipeline, freshness or api, got '" + v + "'");
+            throw new IllegalArgumentException(
+                    "--only must be pipeline, freshness or api (or several, comma-separated), got '" + v + "'");
         }
     }
 

@@ -35,6 +35,7 @@ final class BenchStack implements AutoCloseable {
     /** The jobs run as the demo runs them: one parallel pipeline each (2 cores for everything). */
     static final int JOB_PARALLELISM = 1;
 
+    final Path home;
     final String runId;
     final String database;
     final ClickHouseServer clickHouse;
@@ -44,8 +45,9 @@ final class BenchStack implements AutoCloseable {
     private final ClickHouseClient admin;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
-    private BenchStack(String runId, String database, ClickHouseServer clickHouse, ClickHouseClient admin,
+    private BenchStack(Path home, String runId, String database, ClickHouseServer clickHouse, ClickHouseClient admin,
                        ClickHouseClient sql, KafkaBroker kafka, LocalFlinkCluster flink) {
+        this.home = home;
         this.runId = runId;
         this.database = database;
         this.clickHouse = clickHouse;
@@ -78,7 +80,7 @@ final class BenchStack implements AutoCloseable {
         deleteTree(checkpoints);
         LocalFlinkCluster flink = LocalFlinkCluster.start("18081-18199", 8, checkpoints);
         Progress.say("Flink MiniCluster %s", flink.restAddress());
-        return new BenchStack(runId, database, clickHouse, admin, sql, kafka, flink);
+        return new BenchStack(home, runId, database, clickHouse, admin, sql, kafka, flink);
     }
 
     ClickHouseSinkOptions sinkOptions() {

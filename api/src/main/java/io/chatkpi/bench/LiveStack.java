@@ -1,8 +1,5 @@
 package io.chatkpi.bench;
 
-import io.chatkpi.api.ApiConfig;
-import io.chatkpi.api.ApiMain;
-import io.chatkpi.api.auth.ApiKey;
 import io.chatkpi.api.auth.Role;
 import io.chatkpi.ingest.event.SessionEvent;
 import io.chatkpi.ingest.kafka.EventProducer;
@@ -13,17 +10,19 @@ import io.chatkpi.ingest.sim.TrafficSimulator;
 import io.chatkpi.ingest.stack.KafkaBroker;
 import io.chatkpi.jobs.kpi.KpiJob;
 import io.chatkpi.jobs.landing.RawEventsJob;
+import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The whole stack live, as in production: the landing and KPI jobs following a fresh topic, the API (ApiMain.start,
- * its EWT feed on the queue-ewt topic) with generated keys, and the simulator producing in real time at a steady
- * rate. The freshness probe and the API load run against it.
+ * The whole stack live, as in production: the landing and KPI jobs following a fresh topic, the API in a JVM of its
+ * own ({@link ApiProcess}: its EWT feed on the queue-ewt topic, ClickHouse for the KPIs) with generated keys, and the
+ * simulator producing in real time at a steady rate. The freshness probe and the API load run against it.
  */
 final class LiveStack implements AutoCloseable {
 
@@ -33,9 +32,10 @@ final class LiveStack implements AutoCloseable {
      * realistic (short waits, few abandons) instead of overflowing, whatever the rate.
      */
     private static final double SLOT_MINUTES_WITH_MARGIN = 15;
+    private static final long API_START_SECONDS = 120;
 
     final String topic;
-    final ApiMain.Running api;
+    final ApiProcess api;
     final String chatKey;
     final String managerKey;
     final EventProducer producer;
@@ -44,7 +44,7 @@ final class LiveStack implements AutoCloseable {
     private Thread simulation;
     private final AtomicLong simulated = new AtomicLong();
 
-    private LiveStack(BenchStack stack, String topic, ApiMain.Running api, String chatKey, String managerKey,
+    private LiveStack(BenchStack stack, String topic, ApiProcess api, String chatKey, String managerKey,
                       EventProducer producer) {
         this.stack = stack;
         this.topic = topic;
@@ -68,15 +68,24 @@ final class LiveStack implements AutoCloseable {
 
         String chatKey = newKey();
         String managerKey = newKey();
-        ApiConfig config = ApiConfig.defaults(List.of(new ApiKey(Role.CHAT_SERVICE, chatKey),
-                        new ApiKey(Role.MANAGER, managerKey)))
-                .withPort(0)
-                .withClickHouse(stack.clickHouse.url(), stack.database, "default", "")
-                .withKafkaBootstrap(stack.kafka.bootstrapServers())
-                // no rate limit worth the name (the load is the point), and room for the 10-million-session queries
-                .withLimits(Integer.MAX_VALUE, 1 << 20, Duration.ofMinutes(5));
-        ApiMain.Running api = stack.own(ApiMain.start(config, Clock.systemUTC()));
-        Progress.say("live: jobs following %s, API on port %d", topic, api.app().port());
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("CHATKPI_API_HOST", "127.0.0.1");
+        settings.put("CHATKPI_API_KEYS", Role.CHAT_SERVICE.id() + ":" + chatKey + "," + Role.MANAGER.id() + ":"
+                + managerKey);
+        settings.put("CHATKPI_CLICKHOUSE_URL", stack.clickHouse.url());
+        settings.put("CHATKPI_CLICKHOUSE_DATABASE", stack.database);
+        settings.put("CHATKPI_CLICKHOUSE_USER", "default");
+        settings.put("CHATKPI_CLICKHOUSE_PASSWORD", "");
+        settings.put("CHATKPI_KAFKA_BOOTSTRAP", stack.kafka.bootstrapServers());
+        // no rate limit worth the name (the load is the point), and room for the 10-million-session queries
+        settings.put("CHATKPI_API_RATE_LIMIT", Integer.toString(Integer.MAX_VALUE));
+        settings.put("CHATKPI_API_QUERY_TIMEOUT_SECONDS", Long.toString(Duration.ofMinutes(5).toSeconds()));
+        Path log = stack.home.resolve("var").resolve("bench").resolve("api-process.log");
+        ApiProcess api = stack.own(ApiProcess.start(stack.home, settings, options.apiJvmOptions(), log,
+                API_START_SECONDS));
+        Progress.say("live: jobs following %s, API in its own JVM (pid %d, %s) on port %d, log %s", topic, api.pid(),
+                options.apiJvmOptions(), api.port(), log);
+        awaitReady(api, API_START_SECONDS);
         EventProducer producer = stack.own(new EventProducer(EventProducer.config(stack.kafka.bootstrapServers()), topic));
         LiveStack live = new LiveStack(stack, topic, api, chatKey, managerKey, producer);
         stack.own(live);
@@ -89,7 +98,27 @@ final class LiveStack implements AutoCloseable {
     }
 
     int apiPort() {
-        return api.app().port();
+        return api.port();
+    }
+
+    /** Until /ready answers 200: ClickHouse answers and the EWT feed has read the queue-ewt topic to its end. */
+    private static void awaitReady(ApiProcess api, long timeoutSeconds) throws Exception {
+        String last = "no answer";
+        try (HttpConnection http = new HttpConnection("127.0.0.1", api.port(), null)) {
+            long until = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+            while (System.nanoTime() < until && api.alive()) {
+                try {
+                    HttpConnection.Response r = http.get("/ready");
+                    if (r.status() == 200) return;
+                    last = r.status() + " " + r.body();
+                } catch (java.io.IOException e) {
+                    last = e.toString();
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("the API process (pid " + api.pid() + ") was not ready within "
+                + timeoutSeconds + " s: " + last + "; see " + api.log());
     }
 
     /**

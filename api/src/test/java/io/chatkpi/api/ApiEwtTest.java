@@ -65,6 +65,8 @@ class ApiEwtTest {
         assertThat(ewt.get("p90WaitMs").asLong()).isEqualTo(40_001);
         assertThat(ewt.get("sampleSize").asInt()).isEqualTo(2);
         assertThat(ewt.get("asOf").asText()).isEqualTo(T0.minusSeconds(60).toString());
+        assertThat(http.get("/api/v1/queues/billing/ewt", TestServers.CHAT_KEY).header("Content-Type"))
+                .startsWith("application/json");
     }
 
     @Test

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./chatkpi bench} at toy size: it completes, every figure is reported and the JSON file holds the fields
- * the issue names. No figure is judged: speed is the benchmark's business, not the test suite's.
+ * {@code ./chatkpi bench} at toy size: it completes, every figure is reported, the JSON file holds the fields the
+ * issue names, and the API it started as its own process is gone afterwards. No figure is judged: speed is the
+ * benchmark's business, not the test suite's.
  */
 class BenchSmokeTest {
 
@@ -51,6 +52,13 @@ class BenchSmokeTest {
         assertThat(r.api().kpi().raw().requests()).isPositive();
         assertThat(r.api().kpi().raw().errors()).isZero();
         assertThat(r.peakRssMb().values()).allSatisfy(v -> assertThat(v).isPositive());
+        assertThat(r.peakRssMb()).containsKey(Bench.API_PROCESS);
+        // the API ran as a child JVM of this one, and it is stopped when the run returns
+        assertThat(ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains(BenchApiMain.class.getName()))
+                .filter(ProcessHandle::isAlive)
+                .toList()).isEmpty();
+        assertThat(Files.readString(home.resolve("var/bench/api-process.log"))).contains("chatkpi api: listening on");
         assertThat(r.machine().cores()).isPositive();
         assertThat(r.machine().clickhouse()).isNotBlank();
 
@@ -61,6 +69,6 @@ class BenchSmokeTest {
                 "/api/ewt/p50Ms", "/api/ewt/p99Ms", "/api/kpi/sessions", "/api/kpi/p50Ms", "/api/kpi/p99Ms")) {
             assertThat(file.at(path).isNumber() || file.at(path).isTextual()).as(path).isTrue();
         }
-        assertThat(file.path("peakRssMb").size()).isEqualTo(2);
+        assertThat(file.path("peakRssMb").size()).isEqualTo(3);
     }
 }

@@ -18,6 +18,13 @@ public final class ApiMetrics {
 
     private record Series(String method, String route) {}
 
+    /** Keys of the request counter: labels are written at scrape time, not built as text on every request. */
+    private record Outcome(String method, String route, int status) {
+        String labels() {
+            return ApiMetrics.labels(method, route) + ",status=\"" + status + "\"";
+        }
+    }
+
     private static final class Latency {
         final AtomicLong[] buckets = new AtomicLong[BUCKETS_SECONDS.length];
         final AtomicLong count = new AtomicLong();
@@ -28,14 +35,13 @@ public final class ApiMetrics {
         }
     }
 
-    private final ConcurrentHashMap<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Outcome, AtomicLong> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Series, Latency> latencies = new ConcurrentHashMap<>();
     private final Map<String, Supplier<Double>> gauges = new ConcurrentHashMap<>();
     private final Map<String, String> gaugeHelp = new ConcurrentHashMap<>();
 
     public void record(String method, String route, int status, long nanos) {
-        requests.computeIfAbsent(labels(method, route) + ",status=\"" + status + "\"", k -> new AtomicLong())
-                .incrementAndGet();
+        requests.computeIfAbsent(new Outcome(method, route, status), k -> new AtomicLong()).incrementAndGet();
         Latency l = latencies.computeIfAbsent(new Series(method, route), k -> new Latency());
         double seconds = nanos / 1e9;
         for (int i = 0; i < BUCKETS_SECONDS.length; i++) {
@@ -55,8 +61,10 @@ public final class ApiMetrics {
         StringBuilder out = new StringBuilder();
         out.append("# HELP chatkpi_api_requests_total HTTP requests by route and status.\n");
         out.append("# TYPE chatkpi_api_requests_total counter\n");
-        new TreeMap<>(requests).forEach((labels, n) ->
-                out.append("chatkpi_api_requests_total{").append(labels).append("} ").append(n.get()).append('\n'));
+        Map<String, Long> byLabels = new TreeMap<>();
+        requests.forEach((outcome, n) -> byLabels.put(outcome.labels(), n.get()));
+        byLabels.forEach((labels, n) ->
+                out.append("chatkpi_api_requests_total{").append(labels).append("} ").append(n).append('\n'));
         out.append("# HELP chatkpi_api_request_duration_seconds HTTP request latency by route.\n");
         out.append("# TYPE chatkpi_api_request_duration_seconds histogram\n");
         latencies.entrySet().stream()
