@@ -57,6 +57,7 @@ public final class ClickHouseServer implements AutoCloseable {
     private final ProcessHandle process;
     private final boolean detached;
     private final Thread shutdownHook;
+    private final Process watchdog;
     private volatile boolean stopped;
 
     private ClickHouseServer(String url, Path baseDir, ProcessHandle process, boolean detached) {
@@ -68,8 +69,35 @@ public final class ClickHouseServer implements AutoCloseable {
             // A test run or the demo that dies without close() must not leave a server behind.
             this.shutdownHook = new Thread(this::stopQuietly, "clickhouse-server-stop");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
+            // ... nor one killed with SIGKILL, which runs no hook: the server then blocked the next run in its directory
+            this.watchdog = startWatchdog(process);
         } else {
             this.shutdownHook = null;
+            this.watchdog = null;
+        }
+    }
+
+    /**
+     * A shell that waits for this JVM to end and then stops the server (SIGTERM, SIGKILL after the stop timeout),
+     * if the server's pid still runs ClickHouse. Destroyed by {@link #stop()}; only a JVM gone without running its
+     * shutdown hook leaves it to act. Null where there is no {@code /bin/sh}.
+     */
+    private static Process startWatchdog(ProcessHandle server) {
+        long jvm = ProcessHandle.current().pid();
+        long pid = server.pid();
+        String script = "while kill -0 " + jvm + " 2>/dev/null; do sleep 1; done; "
+                + "grep -q clickhouse /proc/" + pid + "/cmdline 2>/dev/null || exit 0; "
+                + "kill -TERM " + pid + "; for i in $(seq " + STOP_TIMEOUT.toSeconds() + "); do "
+                + "kill -0 " + pid + " 2>/dev/null || exit 0; sleep 1; done; kill -KILL " + pid;
+        try {
+            return new ProcessBuilder("/bin/sh", "-c", script)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            LOG.warn("no watchdog for ClickHouse (pid {}): {}", pid, e.getMessage());
+            return null;
         }
     }
 
@@ -272,6 +300,11 @@ public final class ClickHouseServer implements AutoCloseable {
         return Optional.ofNullable(baseDir);
     }
 
+    /** The watchdog started for an owned server (for tests). */
+    Optional<ProcessHandle> watchdog() {
+        return watchdog == null ? Optional.empty() : Optional.of(watchdog.toHandle());
+    }
+
     public OptionalPid pid() {
         return new OptionalPid(process == null ? -1 : process.pid());
     }
@@ -301,6 +334,9 @@ public final class ClickHouseServer implements AutoCloseable {
             }
         }
         long started = System.nanoTime();
+        if (watchdog != null) {
+            watchdog.destroy();
+        }
         terminate(process);
         RunningServer.delete(baseDir);
         LOG.info("ClickHouse (pid {}) stopped in {} ms", process.pid(), (System.nanoTime() - started) / 1_000_000);

@@ -78,6 +78,43 @@ class ClickHouseServerTest {
         }
     }
 
+    /** A JVM killed with SIGKILL runs no shutdown hook: its watchdog still stops the server it owned. */
+    @Test
+    void aServerOwnedByAKilledJvmIsStoppedByItsWatchdog(@TempDir Path dir) throws Exception {
+        Process owner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ServerOwnerMain.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        long serverPid = -1;
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream()))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("pid ")) {
+                    serverPid = Long.parseLong(line.substring(4).trim());
+                    break;
+                }
+            }
+            assertThat(serverPid).as("the owner printed the server's pid").isPositive();
+            ProcessHandle server = ProcessHandle.of(serverPid).orElseThrow();
+            owner.destroyForcibly().waitFor();
+            server.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(server.isAlive()).isFalse();
+        } finally {
+            owner.destroyForcibly();
+            if (serverPid > 0) {
+                ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
+    void stoppingAServerEndsItsWatchdog(@TempDir Path dir) throws Exception {
+        ClickHouseServer server = ClickHouseServer.start(dir, false, 0);
+        ProcessHandle watchdog = server.watchdog().orElseThrow();
+        assertThat(watchdog.isAlive()).isTrue();
+        server.close();
+        watchdog.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(watchdog.isAlive()).isFalse();
+    }
+
     @Test
     void anExternalServerIsNeverStopped() {
         ClickHouseServer external = ClickHouseServer.external("http://127.0.0.1:1/");
