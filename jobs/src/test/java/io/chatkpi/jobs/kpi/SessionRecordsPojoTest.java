@@ -29,6 +29,8 @@ class SessionRecordsPojoTest {
         assertSerializedAsPojoWithoutKryo(RollupRowChange.class);
         assertSerializedAsPojoWithoutKryo(RollupRow.class);
         assertSerializedAsPojoWithoutKryo(KpiRollupFunction.RollupState.class);
+        assertSerializedAsPojoWithoutKryo(CoarseRollupRow.class);
+        assertSerializedAsPojoWithoutKryo(KpiRollupCoarsening.DayState.class);
     }
 
     @Test

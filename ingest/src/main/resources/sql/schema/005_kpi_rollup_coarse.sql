@@ -1,0 +1,74 @@
+-- kpi_rollup's rows added up per hour and per day (UTC): a month of hourly KPIs reads ~700 rows per kind instead of
+-- ~2,900 fifteen-minute ones, a month's percentiles ~30 daily histograms per kind instead of ~2,900. The API reads
+-- these where a bucket or a range holds whole hours or days (KpiSource) and the 15-minute rows for the rest.
+-- span: 3600 (slot = the hour's start) or 86400 (slot = the UTC day's start). grain, queueId, repId, kind, detail,
+-- flag, facts, valueCount, valueSumMs, valueMaxMs, histKeys, histCounts: as in kpi_rollup, over the span's slots
+-- (valueMaxMs: the largest of those with values; the histograms merged key by key).
+-- Maintained by the KPI job (KpiRollupCoarsening) from the kpi_rollup rows it writes; version = the sum of the
+-- versions of the kpi_rollup rows added up, so a row rewritten after any of them changed wins (ReplacingMergeTree).
+-- kpi_rollup_coarse_rebuild.sql recomputes rows from kpi_rollup with the same definitions.
+CREATE TABLE IF NOT EXISTS kpi_rollup_coarse
+(
+    span       UInt32,
+    grain      UInt8,
+    slot       DateTime('UTC'),
+    queueId    String,
+    repId      String,
+    kind       String,
+    detail     String,
+    flag       UInt8,
+    facts      Int64,
+    valueCount Int64,
+    valueSumMs Int64,
+    valueMaxMs Int64,
+    histKeys   Array(UInt16),
+    histCounts Array(Int64),
+    version    UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+PARTITION BY toYYYYMM(slot)
+ORDER BY (span, grain, queueId, repId, slot, kind, detail, flag);
+
+-- Backfill: the hours and days of the kpi_rollup rows already there (none on a new install), as
+-- kpi_rollup_coarse_rebuild.sql computes them. The job's rows win where it writes later (their versions add up the
+-- same kpi_rollup versions, or higher ones). A large kpi_rollup is better filled day by day with
+-- kpi_rollup_coarse_rebuild.sql (README, KPI job): this one statement holds every row's histogram in memory.
+INSERT INTO kpi_rollup_coarse (span, grain, slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs,
+                               valueMaxMs, histKeys, histCounts, version)
+SELECT
+    span,
+    grain,
+    coarseSlot,
+    queueId,
+    repId,
+    kind,
+    detail,
+    flag,
+    sum(facts),
+    sum(valueCount),
+    sum(valueSumMs),
+    maxIf(valueMaxMs, valueCount > 0),
+    (arrayReduce('sumMap', [groupArrayArray(histKeys)], [groupArrayArray(histCounts)]) AS histogram).1,
+    histogram.2,
+    sum(version)
+FROM
+(
+    SELECT
+        arrayJoin([toUInt32(3600), toUInt32(86400)]) AS span,
+        grain,
+        toDateTime(intDiv(toUInt32(slot), span) * span, 'UTC') AS coarseSlot,
+        queueId,
+        repId,
+        kind,
+        detail,
+        flag,
+        facts,
+        valueCount,
+        valueSumMs,
+        valueMaxMs,
+        histKeys,
+        histCounts,
+        version
+    FROM kpi_rollup FINAL
+)
+GROUP BY span, grain, coarseSlot, queueId, repId, kind, detail, flag;
