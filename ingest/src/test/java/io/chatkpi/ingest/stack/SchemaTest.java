@@ -89,8 +89,10 @@ class SchemaTest {
             c.execute("INSERT INTO kpi_rollup (grain, slot, queueId, repId, kind, detail, flag, facts, valueCount, "
                 + "valueSumMs, valueMaxMs, histKeys, histCounts, version) VALUES "
                 + "(0, toDateTime(1793494800, 'UTC'), '', '', 'ANSWERED', '', 0, 1, 1, 500, 500, [314], [1], 1), "
-                + "(0, toDateTime(1793494800, 'UTC'), '', '', 'ANSWERED', '', 0, 2, 2, 1500, 1000, [314, 349], [1, 1], 2), "
-                + "(0, toDateTime(1793495700, 'UTC'), '', '', 'ANSWERED', '', 0, 2, 2, 4000, 3000, [349, 404], [1, 1], 3), "
+                + "(0, toDateTime(1793494800, 'UTC'), '', '', 'ANSWERED', '', 0, 2, 2, 1500, 1000, [314, 349], "
+                + "[1, 1], 2), "
+                + "(0, toDateTime(1793495700, 'UTC'), '', '', 'ANSWERED', '', 0, 2, 2, 4000, 3000, [349, 404], "
+                + "[1, 1], 3), "
                 + "(0, toDateTime(1793496600, 'UTC'), '', '', 'ANSWERED', '', 0, 0, 0, 0, 0, [], [], 4), "
                 + "(0, toDateTime(1793498400, 'UTC'), '', '', 'ANSWERED', '', 0, 1, 1, 20, 20, [151], [1], 1)");
             assertThat(Schema.migrate(db.client(), other)).containsExactly(5);

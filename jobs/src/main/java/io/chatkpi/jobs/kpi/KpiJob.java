@@ -21,7 +21,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The KPI job: session events on event time → per-session KPIs and facts (keyed by sessionId) → queue signals →
- * per-queue EWT and EWT accuracy (keyed by queueId); the facts' changes → kpi_rollup (keyed by rollup row) → kpi_rollup_coarse (keyed by day). The graph is {@link #kpis}; {@link #build} puts Kafka in front
+ * per-queue EWT and EWT accuracy (keyed by queueId); the facts' changes → kpi_rollup (keyed by rollup row) →
+ * kpi_rollup_coarse (keyed by day). The graph is {@link #kpis}; {@link #build} puts Kafka in front
  * of it and ClickHouse and the compacted {@code queue-ewt} topic behind it (the topic gets the live EWT of
  * {@link #liveEwt}, which does not wait for the watermark; {@code queue_ewt} the exact event-time one), the replay puts a file in front and
  * files or ClickHouse behind.
