@@ -15,8 +15,7 @@ CREATE TABLE IF NOT EXISTS chatkpi.kpi_rollup_coarse_local ON CLUSTER chatkpi_cl
     valueCount Int64,
     valueSumMs Int64,
     valueMaxMs Int64,
-    histKeys   Array(UInt16),
-    histCounts Array(Int64),
+    histogram  Array(UInt64),
     version    UInt64
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/chatkpi/kpi_rollup_coarse_local', '{replica}', version)

@@ -5,7 +5,7 @@
 -- versions added up, as the job's; delete the range's rows first (ALTER TABLE kpi_rollup_coarse DELETE WHERE ...) when
 -- kpi_rollup's were deleted and rebuilt with a lower version.
 INSERT INTO kpi_rollup_coarse (span, grain, slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs,
-                               valueMaxMs, histKeys, histCounts, version)
+                               valueMaxMs, histogram, version)
 SELECT
     span,
     grain,
@@ -19,8 +19,9 @@ SELECT
     sum(valueCount),
     sum(valueSumMs),
     maxIf(valueMaxMs, valueCount > 0),
-    (arrayReduce('sumMap', [groupArrayArray(histKeys)], [groupArrayArray(histCounts)]) AS histogram).1,
-    histogram.2,
+    arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c),
+             (arrayReduce('sumMap', [groupArrayArray(histKeys)], [groupArrayArray(histCounts)]) AS merged).1,
+             merged.2),
     sum(version)
 FROM
 (

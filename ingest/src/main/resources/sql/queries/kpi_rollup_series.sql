@@ -11,8 +11,9 @@
 -- grain: 0 when neither grouped nor filtered by queue or rep, 1 by queue, 2 by rep (the rows at that grain carry
 -- the queueId / repId the groups and filters look at). Percentiles: per bucket and kind, the histograms of its
 -- rows merged (each (key, count) packed into one UInt64, key in the high bits, so that one sort orders them by
--- key), then the key holding the element of rank min(floor(q * n), n - 1), the rule of LogHistogram.quantile and
--- quantileExact (xP50Key, xP90Key; the API reads the key's representative). Only keys leave the server: a month of
+-- key: kpi_rollup_coarse stores them so, the 15-minute rows are packed here), then the key holding the element of
+-- rank min(floor(q * n), n - 1), the rule of LogHistogram.quantile and quantileExact (xP50Key, xP90Key; the API
+-- reads the key's representative). Only keys leave the server: a month of
 -- hourly histograms would be megabytes of JSON per request. Each row's histogram is read once (grouped by kind
 -- first, then one row per bucket); sumMap was slower on 18.16. Sessions by the SESSION_K rows whose detail names
 -- sessionLevel, as in kpi_series.sql. Groups whose facts all fell away (rows at facts = 0 after retractions) are left
@@ -83,9 +84,7 @@ FROM
         sum(valueCount) AS kindValues,
         sum(valueSumMs) AS kindSum,
         maxIf(valueMaxMs, valueCount > 0) AS kindMax,
-        arraySort(groupArrayArray(arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c),
-                                           histKeys, histCounts)))
-            AS packed,
+        arraySort(groupArrayArray(histogram)) AS packed,
         arrayCumSum(arrayMap(x -> bitAnd(x, 1099511627775), packed)) AS cumulative,
         arrayElement(cumulative, -1) AS total,
         least(toUInt64(floor(0.5 * total)), total - 1) AS p50Rank,
@@ -94,7 +93,8 @@ FROM
         bitShiftRight(arrayElement(packed, arrayFirstIndex(c -> c > p90Rank, cumulative)), 40) AS p90Key
     FROM
     (
-        SELECT slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs, histKeys, histCounts
+        SELECT slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs,
+               arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c), histKeys, histCounts) AS histogram
         FROM kpi_rollup FINAL
         WHERE grain = {{grain:UInt8}}
           AND (slot >= {{from:DateTime}} AND slot < {{hoursFrom:DateTime}}
@@ -104,7 +104,7 @@ FROM
           AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
                OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
         UNION ALL
-        SELECT slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs, histKeys, histCounts
+        SELECT slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs, histogram
         FROM kpi_rollup_coarse FINAL
         WHERE span = 3600
           AND grain = {{grain:UInt8}}
@@ -115,7 +115,7 @@ FROM
           AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
                OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
         UNION ALL
-        SELECT slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs, histKeys, histCounts
+        SELECT slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs, histogram
         FROM kpi_rollup_coarse FINAL
         WHERE span = 86400
           AND grain = {{grain:UInt8}}

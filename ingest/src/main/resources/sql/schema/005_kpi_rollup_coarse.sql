@@ -2,8 +2,11 @@
 -- ~2,900 fifteen-minute ones, a month's percentiles ~30 daily histograms per kind instead of ~2,900. The API reads
 -- these where a bucket or a range holds whole hours or days (KpiSource) and the 15-minute rows for the rest.
 -- span: 3600 (slot = the hour's start) or 86400 (slot = the UTC day's start). grain, queueId, repId, kind, detail,
--- flag, facts, valueCount, valueSumMs, valueMaxMs, histKeys, histCounts: as in kpi_rollup, over the span's slots
--- (valueMaxMs: the largest of those with values; the histograms merged key by key).
+-- flag, facts, valueCount, valueSumMs, valueMaxMs: as in kpi_rollup, over the span's slots (valueMaxMs: the largest of
+-- those with values). histogram: kpi_rollup's histKeys/histCounts merged key by key, each (key, count) packed into one
+-- UInt64 as key * 2^40 + count, ascending: the form kpi_rollup_series.sql sorts and counts in, stored so that a
+-- request does not pack ~700,000 pairs a month with a lambda (~40 % of the hourly query on 18.16). Read a key as
+-- bitShiftRight(x, 40), its count as bitAnd(x, 1099511627775).
 -- Maintained by the KPI job (KpiRollupCoarsening) from the kpi_rollup rows it writes; version = the sum of the
 -- versions of the kpi_rollup rows added up, so a row rewritten after any of them changed wins (ReplacingMergeTree).
 -- kpi_rollup_coarse_rebuild.sql recomputes rows from kpi_rollup with the same definitions.
@@ -21,8 +24,7 @@ CREATE TABLE IF NOT EXISTS kpi_rollup_coarse
     valueCount Int64,
     valueSumMs Int64,
     valueMaxMs Int64,
-    histKeys   Array(UInt16),
-    histCounts Array(Int64),
+    histogram  Array(UInt64),
     version    UInt64
 )
 ENGINE = ReplacingMergeTree(version)
@@ -34,7 +36,7 @@ ORDER BY (span, grain, queueId, repId, slot, kind, detail, flag);
 -- same kpi_rollup versions, or higher ones). A large kpi_rollup is better filled day by day with
 -- kpi_rollup_coarse_rebuild.sql (README, KPI job): this one statement holds every row's histogram in memory.
 INSERT INTO kpi_rollup_coarse (span, grain, slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs,
-                               valueMaxMs, histKeys, histCounts, version)
+                               valueMaxMs, histogram, version)
 SELECT
     span,
     grain,
@@ -48,8 +50,9 @@ SELECT
     sum(valueCount),
     sum(valueSumMs),
     maxIf(valueMaxMs, valueCount > 0),
-    (arrayReduce('sumMap', [groupArrayArray(histKeys)], [groupArrayArray(histCounts)]) AS histogram).1,
-    histogram.2,
+    arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c),
+             (arrayReduce('sumMap', [groupArrayArray(histKeys)], [groupArrayArray(histCounts)]) AS merged).1,
+             merged.2),
     sum(version)
 FROM
 (

@@ -88,10 +88,7 @@ public enum KpiSource {
         v.put("sessionLevel", grain.sessionLevel);
         if (this == FACTS) return clickhouse.rowsAsync(seriesQuery, v);
         v.put("grain", grain.code);
-        @SuppressWarnings("unchecked") List<Long> offsets = (List<Long>) values.get("offsets");
-        @SuppressWarnings("unchecked") List<Long> transitions = (List<Long>) values.get("transitions");
-        long span = Cover.coarsestSpan(((Number) values.get("bucketSeconds")).longValue(), offsets, transitions);
-        v.putAll(Cover.of((Instant) values.get("from"), (Instant) values.get("to"), span).sqlValues());
+        v.putAll(Cover.of(values).sqlValues());
         return clickhouse.rowsAsync(seriesQuery, v);
     }
 
@@ -120,6 +117,14 @@ public enum KpiSource {
                 }
             }
             return SLOT_SECONDS;
+        }
+
+        /** The cover of a query's from, to, bucketSeconds, offsets and transitions. */
+        static Cover of(Map<String, Object> values) {
+            @SuppressWarnings("unchecked") List<Long> offsets = (List<Long>) values.get("offsets");
+            @SuppressWarnings("unchecked") List<Long> transitions = (List<Long>) values.get("transitions");
+            long span = coarsestSpan(((Number) values.get("bucketSeconds")).longValue(), offsets, transitions);
+            return of((Instant) values.get("from"), (Instant) values.get("to"), span);
         }
 
         /** [from, to) on 15-minute marks as whole days, then whole hours, of at most {@code span}, then slots. */
@@ -162,7 +167,10 @@ public enum KpiSource {
     public CompletableFuture<List<JsonNode>> breakdownAsync(ClickHouseGateway clickhouse, Map<String, Object> values,
                                                             Grain grain) {
         Map<String, Object> v = new HashMap<>(values);
-        if (this == ROLLUP) v.put("grain", grain.code);
+        if (this == ROLLUP) {
+            v.put("grain", grain.code);
+            v.putAll(Cover.of(values).sqlValues());
+        }
         return clickhouse.rowsAsync(breakdownQuery, v);
     }
 

@@ -96,16 +96,20 @@ class SchemaTest {
                 + "(0, toDateTime(1793496600, 'UTC'), '', '', 'ANSWERED', '', 0, 0, 0, 0, 0, [], [], 4), "
                 + "(0, toDateTime(1793498400, 'UTC'), '', '', 'ANSWERED', '', 0, 1, 1, 20, 20, [151], [1], 1)");
             assertThat(Schema.migrate(db.client(), other)).containsExactly(5);
+            // the histogram packed as key * 2^40 + count
             List<String> rows = c.queryJson("SELECT span, toUInt32(slot) AS at, facts, valueSumMs, valueMaxMs, "
-                    + "histKeys, histCounts, version FROM kpi_rollup_coarse FINAL ORDER BY span, slot")
+                    + "arrayMap(x -> toUInt32(bitShiftRight(x, 40)), histogram) AS keys, "
+                    + "arrayMap(x -> toUInt32(bitAnd(x, 1099511627775)), histogram) AS counts, "
+                    + "histogram[1] = bitShiftLeft(toUInt64(arrayElement(keys, 1)), 40) + arrayElement(counts, 1) "
+                    + "AS packed, version FROM kpi_rollup_coarse FINAL ORDER BY span, slot")
                 .stream().map(r -> r.get("span").asInt() + " " + r.get("at").asLong() + " " + r.get("facts").asLong()
                     + " " + r.get("valueSumMs").asLong() + " " + r.get("valueMaxMs").asLong() + " "
-                    + r.get("histKeys") + r.get("histCounts") + " " + r.get("version").asLong())
+                    + r.get("keys") + r.get("counts") + " " + r.get("packed").asInt() + " " + r.get("version").asLong())
                 .toList();
             assertThat(rows).containsExactly(
-                "3600 1793494800 4 5500 3000 [314,349,404][\"1\",\"2\",\"1\"] 9",
-                "3600 1793498400 1 20 20 [151][\"1\"] 1",
-                "86400 1793491200 5 5520 3000 [151,314,349,404][\"1\",\"1\",\"2\",\"1\"] 10");
+                "3600 1793494800 4 5500 3000 [314,349,404][1,2,1] 1 9",
+                "3600 1793498400 1 20 20 [151][1] 1 1",
+                "86400 1793491200 5 5520 3000 [151,314,349,404][1,1,2,1] 1 10");
         } finally {
             db.client().withDatabase(null).execute("DROP DATABASE IF EXISTS " + SqlLiteral.identifier(other));
         }

@@ -29,7 +29,7 @@ final class RollupRebuild {
 
     private static final Duration COARSE_WAIT = Duration.ofSeconds(60);
     private static final String COARSE_ROWS = "SELECT span, grain, slot, queueId, repId, kind, detail, flag, facts,"
-            + " valueCount, valueSumMs, valueMaxMs, histKeys, histCounts FROM kpi_rollup_coarse FINAL WHERE facts != 0";
+            + " valueCount, valueSumMs, valueMaxMs, histogram FROM kpi_rollup_coarse FINAL WHERE facts != 0";
 
     private RollupRebuild() {}
 
