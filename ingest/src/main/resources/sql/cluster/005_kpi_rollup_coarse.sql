@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS chatkpi.kpi_rollup_coarse_local ON CLUSTER chatkpi_cl
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/chatkpi/kpi_rollup_coarse_local', '{replica}', version)
 PARTITION BY toYYYYMM(slot)
-ORDER BY (span, grain, queueId, repId, slot, kind, detail, flag);
+ORDER BY (span, grain, queueId, repId, slot, kind, detail, flag)
+SETTINGS index_granularity = 1024;
 
 CREATE TABLE IF NOT EXISTS chatkpi.kpi_rollup_coarse ON CLUSTER chatkpi_cluster AS chatkpi.kpi_rollup_coarse_local
 ENGINE = Distributed('chatkpi_cluster', 'chatkpi', 'kpi_rollup_coarse_local',

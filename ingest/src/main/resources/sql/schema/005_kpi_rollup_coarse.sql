@@ -10,6 +10,9 @@
 -- Maintained by the KPI job (KpiRollupCoarsening) from the kpi_rollup rows it writes; version = the sum of the
 -- versions of the kpi_rollup rows added up, so a row rewritten after any of them changed wins (ReplacingMergeTree).
 -- kpi_rollup_coarse_rebuild.sql recomputes rows from kpi_rollup with the same definitions.
+-- index_granularity 1024 (not 8192): a request reads one grain's rows of one span, a few hundred to a few thousand
+-- rows per kind and month, and with FINAL every row of a granule is read and merged: 8192-row granules made the
+-- month's 480 daily grain-0 rows cost 20,182 rows read (~2x the query's time).
 CREATE TABLE IF NOT EXISTS kpi_rollup_coarse
 (
     span       UInt32,
@@ -29,7 +32,8 @@ CREATE TABLE IF NOT EXISTS kpi_rollup_coarse
 )
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(slot)
-ORDER BY (span, grain, queueId, repId, slot, kind, detail, flag);
+ORDER BY (span, grain, queueId, repId, slot, kind, detail, flag)
+SETTINGS index_granularity = 1024;
 
 -- Backfill: the hours and days of the kpi_rollup rows already there (none on a new install), as
 -- kpi_rollup_coarse_rebuild.sql computes them. The job's rows win where it writes later (their versions add up the
