@@ -45,3 +45,5 @@ FROM
     WHERE slot >= {{from:DateTime}} AND slot < {{to:DateTime}}
 )
 GROUP BY span, grain, coarseSlot, queueId, repId, kind, detail, flag
+-- past 1 GB of aggregation state, spill to disk rather than fail on the memory limit
+SETTINGS max_bytes_before_external_group_by = 1000000000
