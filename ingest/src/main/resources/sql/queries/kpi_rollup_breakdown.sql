@@ -1,7 +1,8 @@
 -- Counts by detail of the facts that carry one (NOT_ROUTED: reason, ENDED: by whom, INACTIVE: REP|AUTO), per time
--- bucket or over the whole range (bucketSeconds 0, bucket 0), from kpi_rollup: kpi_breakdown.sql's rows, read from
--- the 15-minute slots at the grain the filters need (0 none, 1 queueId, 2 repId); buckets as in
--- kpi_rollup_series.sql. Details whose facts all fell away (rows at facts = 0) are left out, as in kpi_breakdown.sql.
+-- bucket or over the whole range (bucketSeconds 0, bucket 0), from kpi_rollup and kpi_rollup_coarse:
+-- kpi_breakdown.sql's rows, read at the grain the filters need (0 none, 1 queueId, 2 repId); buckets, and the pieces
+-- of the range read from 15-minute, hourly and daily rows, as in kpi_rollup_series.sql. Details whose facts all fell
+-- away (rows at facts = 0) are left out, as in kpi_breakdown.sql.
 SELECT
     multiIf(
         {{bucketSeconds:Int64}} <= 0, toInt64(0),
@@ -15,12 +16,36 @@ SELECT
     kind,
     detail,
     sum(facts) AS n
-FROM kpi_rollup FINAL
-WHERE grain = {{grain:UInt8}}
-  AND kind IN ('NOT_ROUTED', 'ENDED', 'INACTIVE')
-  AND slot >= {{from:DateTime}} AND slot < {{to:DateTime}}
-  AND ({{queueId:String}} = '' OR queueId = {{queueId:String}})
-  AND ({{repId:String}} = '' OR repId = {{repId:String}})
+FROM
+(
+    SELECT slot, kind, detail, facts
+    FROM kpi_rollup FINAL
+    WHERE grain = {{grain:UInt8}}
+      AND kind IN ('NOT_ROUTED', 'ENDED', 'INACTIVE')
+      AND (slot >= {{from:DateTime}} AND slot < {{hoursFrom:DateTime}}
+           OR slot >= {{hoursTo:DateTime}} AND slot < {{to:DateTime}})
+      AND ({{queueId:String}} = '' OR queueId = {{queueId:String}})
+      AND ({{repId:String}} = '' OR repId = {{repId:String}})
+    UNION ALL
+    SELECT slot, kind, detail, facts
+    FROM kpi_rollup_coarse FINAL
+    WHERE span = 3600
+      AND grain = {{grain:UInt8}}
+      AND kind IN ('NOT_ROUTED', 'ENDED', 'INACTIVE')
+      AND (slot >= {{hoursFrom:DateTime}} AND slot < {{daysFrom:DateTime}}
+           OR slot >= {{daysTo:DateTime}} AND slot < {{hoursTo:DateTime}})
+      AND ({{queueId:String}} = '' OR queueId = {{queueId:String}})
+      AND ({{repId:String}} = '' OR repId = {{repId:String}})
+    UNION ALL
+    SELECT slot, kind, detail, facts
+    FROM kpi_rollup_coarse FINAL
+    WHERE span = 86400
+      AND grain = {{grain:UInt8}}
+      AND kind IN ('NOT_ROUTED', 'ENDED', 'INACTIVE')
+      AND slot >= {{daysFrom:DateTime}} AND slot < {{daysTo:DateTime}}
+      AND ({{queueId:String}} = '' OR queueId = {{queueId:String}})
+      AND ({{repId:String}} = '' OR repId = {{repId:String}})
+)
 GROUP BY bucket, kind, detail
 HAVING n > 0
 ORDER BY bucket, kind, detail

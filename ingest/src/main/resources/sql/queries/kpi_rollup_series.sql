@@ -1,18 +1,23 @@
--- KPI measures per time bucket, or over the whole range (bucketSeconds 0, bucket 0), from kpi_rollup: the columns of
--- kpi_series.sql with the same definitions, read from the 15-minute slots instead of the raw facts. The API uses it
--- when every bucket and the range are whole slots (15m / 1h / 1d or the whole range, from / to on 15-minute marks,
--- every UTC offset and offset change of the zone over the range on 15-minute marks): then the slot of a fact lies in
--- the bucket of the fact, so the bucket arithmetic of kpi_series.sql on the slot cuts the same buckets.
+-- KPI measures per time bucket, or over the whole range (bucketSeconds 0, bucket 0), from kpi_rollup and
+-- kpi_rollup_coarse: the columns of kpi_series.sql with the same definitions, read from pre-aggregated rows instead of
+-- the raw facts. The API uses it when every bucket and the range are whole 15-minute slots (15m / 1h / 1d or the whole
+-- range, from / to on 15-minute marks, every UTC offset and offset change of the zone over the range on 15-minute
+-- marks): then the slot of a fact lies in the bucket of the fact, so the bucket arithmetic of kpi_series.sql on the
+-- slot cuts the same buckets. The range is read as up to five pieces, from the coarsest rows that lie whole in one
+-- bucket (KpiSource.Cover): 15-minute rows (kpi_rollup) over [from, hoursFrom) and [hoursTo, to), hourly rows over
+-- [hoursFrom, daysFrom) and [daysTo, hoursTo), daily rows over [daysFrom, daysTo); empty pieces read nothing. Hours
+-- need every bucket to be whole hours in UTC (1h / 1d in a zone whose offsets are whole hours, or the whole range),
+-- days whole UTC days (1d in UTC, or the whole range).
 -- grain: 0 when neither grouped nor filtered by queue or rep, 1 by queue, 2 by rep (the rows at that grain carry
 -- the queueId / repId the groups and filters look at). Percentiles: per bucket and kind, the histograms of its
 -- rows merged (each (key, count) packed into one UInt64, key in the high bits, so that one sort orders them by
--- key), then the key holding the element of rank min(floor(q * n), n - 1), the rule of LogHistogram.quantile and
--- quantileExact (xP50Key, xP90Key; the API reads the key's representative). Only keys leave the server: a month of
+-- key: kpi_rollup_coarse stores them so, the 15-minute rows are packed here), then the key holding the element of
+-- rank min(floor(q * n), n - 1), the rule of LogHistogram.quantile and quantileExact (xP50Key, xP90Key; the API
+-- reads the key's representative). Only keys leave the server: a month of
 -- hourly histograms would be megabytes of JSON per request. Each row's histogram is read once (grouped by kind
--- first, then one row per bucket); sumMap was slower on 18.16. percentiles = 0 leaves the keys 0 (the API then
--- takes them from kpi_rollup_range_percentiles.sql, faster for a whole range). Sessions
--- by the SESSION_K rows whose detail names sessionLevel, as in kpi_series.sql. Groups whose facts all fell
--- away (rows at facts = 0 after retractions) are left out, as kpi_series.sql has no row for them.
+-- first, then one row per bucket); sumMap was slower on 18.16. Sessions by the SESSION_K rows whose detail names
+-- sessionLevel, as in kpi_series.sql. Groups whose facts all fell away (rows at facts = 0 after retractions) are left
+-- out, as kpi_series.sql has no row for them.
 SELECT
     bucket,
     queueKey,
@@ -79,25 +84,47 @@ FROM
         sum(valueCount) AS kindValues,
         sum(valueSumMs) AS kindSum,
         maxIf(valueMaxMs, valueCount > 0) AS kindMax,
-        arraySort(groupArrayArray(if({{percentiles:UInt8}} = 1,
-                                     arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c), histKeys, histCounts),
-                                     emptyArrayUInt64())))
-            AS packed,
+        arraySort(groupArrayArray(histogram)) AS packed,
         arrayCumSum(arrayMap(x -> bitAnd(x, 1099511627775), packed)) AS cumulative,
         arrayElement(cumulative, -1) AS total,
-        bitShiftRight(arrayElement(packed,
-                                   arrayFirstIndex(c -> c > least(toUInt64(floor(0.5 * total)), total - 1), cumulative)),
-                      40) AS p50Key,
-        bitShiftRight(arrayElement(packed,
-                                   arrayFirstIndex(c -> c > least(toUInt64(floor(0.9 * total)), total - 1), cumulative)),
-                      40) AS p90Key
-    FROM kpi_rollup FINAL
-    WHERE grain = {{grain:UInt8}}
-      AND slot >= {{from:DateTime}} AND slot < {{to:DateTime}}
-      AND (empty(CAST({{queueIds:Array(String)}} AS Array(String)))
-           OR has(CAST({{queueIds:Array(String)}} AS Array(String)), queueId))
-      AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
-           OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
+        least(toUInt64(floor(0.5 * total)), total - 1) AS p50Rank,
+        least(toUInt64(floor(0.9 * total)), total - 1) AS p90Rank,
+        bitShiftRight(arrayElement(packed, arrayFirstIndex(c -> c > p50Rank, cumulative)), 40) AS p50Key,
+        bitShiftRight(arrayElement(packed, arrayFirstIndex(c -> c > p90Rank, cumulative)), 40) AS p90Key
+    FROM
+    (
+        SELECT slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs,
+               arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c), histKeys, histCounts) AS histogram
+        FROM kpi_rollup FINAL
+        WHERE grain = {{grain:UInt8}}
+          AND (slot >= {{from:DateTime}} AND slot < {{hoursFrom:DateTime}}
+               OR slot >= {{hoursTo:DateTime}} AND slot < {{to:DateTime}})
+          AND (empty(CAST({{queueIds:Array(String)}} AS Array(String)))
+               OR has(CAST({{queueIds:Array(String)}} AS Array(String)), queueId))
+          AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
+               OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
+        UNION ALL
+        SELECT slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs, histogram
+        FROM kpi_rollup_coarse FINAL
+        WHERE span = 3600
+          AND grain = {{grain:UInt8}}
+          AND (slot >= {{hoursFrom:DateTime}} AND slot < {{daysFrom:DateTime}}
+               OR slot >= {{daysTo:DateTime}} AND slot < {{hoursTo:DateTime}})
+          AND (empty(CAST({{queueIds:Array(String)}} AS Array(String)))
+               OR has(CAST({{queueIds:Array(String)}} AS Array(String)), queueId))
+          AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
+               OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
+        UNION ALL
+        SELECT slot, queueId, repId, kind, detail, flag, facts, valueCount, valueSumMs, valueMaxMs, histogram
+        FROM kpi_rollup_coarse FINAL
+        WHERE span = 86400
+          AND grain = {{grain:UInt8}}
+          AND slot >= {{daysFrom:DateTime}} AND slot < {{daysTo:DateTime}}
+          AND (empty(CAST({{queueIds:Array(String)}} AS Array(String)))
+               OR has(CAST({{queueIds:Array(String)}} AS Array(String)), queueId))
+          AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
+               OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
+    )
     GROUP BY bucket, queueKey, repKey, kind
 )
 GROUP BY bucket, queueKey, repKey

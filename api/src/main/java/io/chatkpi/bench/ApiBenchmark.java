@@ -139,6 +139,9 @@ final class ApiBenchmark {
         for (Instant day = from; day.isBefore(to); day = day.plus(Duration.ofDays(1))) {
             stack.execute("queries/kpi_rollup_rebuild.sql", Map.of("from", day, "to", day.plus(Duration.ofDays(1)),
                     "version", 1L));
+            // then the day's hours and the day itself in kpi_rollup_coarse, from those rows
+            stack.execute("queries/kpi_rollup_coarse_rebuild.sql",
+                    Map.of("from", day, "to", day.plus(Duration.ofDays(1))));
         }
         double rollupSeconds = (System.nanoTime() - rollupStart) / 1e9;
         long rollupRows = stack.sql.queryLong(SqlTemplate.render(SqlResources.load("queries/bench_kpi_rollup_count.sql"),

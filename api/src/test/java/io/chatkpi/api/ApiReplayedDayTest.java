@@ -455,8 +455,9 @@ class ApiReplayedDayTest {
     }
 
     /**
-     * kpi_rollup and kpi_facts give the same figures for every request both can answer: 15m, 1h, 1d buckets and the
-     * whole range, in Paris (the 25-hour day) and UTC, over every grouping and filter the API and reports use: every
+     * kpi_rollup (with kpi_rollup_coarse) and kpi_facts give the same figures for every request both can answer: 15m,
+     * 1h, 1d buckets and the whole range, in Paris (the 25-hour day) and UTC, over ranges read from slots, hours and
+     * days, over every grouping and filter the API and reports use: every
      * count, sum and maximum, and the LogHistogram bucket of every percentile.
      */
     @Test
@@ -480,42 +481,51 @@ class ApiReplayedDayTest {
         granularities.add(null);
         Map<String, Long> sessionsSeen = new TreeMap<>();
         int compared = 0;
-        for (ZoneId zone : List.of(PARIS, ZoneId.of("UTC"))) {
-            for (Granularity g : granularities) {
-                assertThat(KpiSource.choose(DAY_START, DAY_END, zone, g)).isEqualTo(KpiSource.ROLLUP);
-                for (Object[] grouping : groupings) {
-                    boolean byQueue = (Boolean) grouping[0];
-                    boolean byRep = (Boolean) grouping[1];
-                    @SuppressWarnings("unchecked") List<String> queueIds = (List<String>) grouping[2];
-                    @SuppressWarnings("unchecked") List<String> repIds = (List<String>) grouping[3];
-                    Map<String, Object> values = ZoneOffsets.of(zone, DAY_START, DAY_END)
-                            .sqlValues(g == null ? 0 : g.seconds());
-                    values.put("from", DAY_START);
-                    values.put("to", DAY_END);
-                    values.put("byQueue", byQueue ? 1 : 0);
-                    values.put("byRep", byRep ? 1 : 0);
-                    values.put("queueIds", queueIds);
-                    values.put("repIds", repIds);
-                    KpiSource.Grain grain = KpiSource.Grain.of(byQueue, byRep, !queueIds.isEmpty(), !repIds.isEmpty());
-                    String what = zone + " " + (g == null ? "total" : g.id()) + " " + Arrays.toString(grouping);
-                    List<Map<String, Object>> raw = normalized(KpiSource.FACTS.series(gateway, values, grain));
-                    List<Map<String, Object>> rollup = normalized(KpiSource.ROLLUP.series(gateway, values, grain));
-                    assertThat(raw).as(what).isNotEmpty();
-                    assertThat(rollup).as(what).isEqualTo(raw);
-                    raw.forEach(row -> sessionsSeen.merge(grain.sessionLevel(),
-                            Long.parseLong((String) row.get("sessionsAnswered")), Long::sum));
-                    compared += raw.size();
-                    if (byQueue || byRep || queueIds.size() > 1 || repIds.size() > 1) continue;
-                    Map<String, Object> detail = ZoneOffsets.of(zone, DAY_START, DAY_END)
-                            .sqlValues(g == null ? 0 : g.seconds());
-                    detail.put("from", DAY_START);
-                    detail.put("to", DAY_END);
-                    detail.put("queueId", queueIds.isEmpty() ? "" : queueIds.get(0));
-                    detail.put("repId", repIds.isEmpty() ? "" : repIds.get(0));
-                    List<Map<String, Object>> rawDetail = normalized(KpiSource.FACTS.breakdown(gateway, detail, grain));
-                    assertThat(normalized(KpiSource.ROLLUP.breakdown(gateway, detail, grain))).as(what + " breakdown")
-                            .isEqualTo(rawDetail);
-                    if (repIds.isEmpty()) assertThat(rawDetail).as(what + " breakdown").isNotEmpty();
+        // the day itself (read from hourly rows and, per 15m bucket, slots), and a range around it with a whole UTC
+        // day inside and quarter hours at both ends (slots, hours and days of kpi_rollup_coarse, read together)
+        List<Instant[]> ranges = List.of(new Instant[] {DAY_START, DAY_END},
+                new Instant[] {DAY_START.minusSeconds(900), Instant.parse("2026-10-26T00:15:00Z")});
+        for (Instant[] range : ranges) {
+            for (ZoneId zone : List.of(PARIS, ZoneId.of("UTC"))) {
+                for (Granularity g : granularities) {
+                    assertThat(KpiSource.choose(range[0], range[1], zone, g)).isEqualTo(KpiSource.ROLLUP);
+                    for (Object[] grouping : groupings) {
+                        boolean byQueue = (Boolean) grouping[0];
+                        boolean byRep = (Boolean) grouping[1];
+                        @SuppressWarnings("unchecked") List<String> queueIds = (List<String>) grouping[2];
+                        @SuppressWarnings("unchecked") List<String> repIds = (List<String>) grouping[3];
+                        Map<String, Object> values = ZoneOffsets.of(zone, range[0], range[1])
+                                .sqlValues(g == null ? 0 : g.seconds());
+                        values.put("from", range[0]);
+                        values.put("to", range[1]);
+                        values.put("byQueue", byQueue ? 1 : 0);
+                        values.put("byRep", byRep ? 1 : 0);
+                        values.put("queueIds", queueIds);
+                        values.put("repIds", repIds);
+                        KpiSource.Grain grain =
+                                KpiSource.Grain.of(byQueue, byRep, !queueIds.isEmpty(), !repIds.isEmpty());
+                        String what = range[0] + ".." + range[1] + " " + zone + " " + (g == null ? "total" : g.id())
+                                + " " + Arrays.toString(grouping);
+                        List<Map<String, Object>> raw = normalized(KpiSource.FACTS.series(gateway, values, grain));
+                        List<Map<String, Object>> rollup = normalized(KpiSource.ROLLUP.series(gateway, values, grain));
+                        assertThat(raw).as(what).isNotEmpty();
+                        assertThat(rollup).as(what).isEqualTo(raw);
+                        raw.forEach(row -> sessionsSeen.merge(grain.sessionLevel(),
+                                Long.parseLong((String) row.get("sessionsAnswered")), Long::sum));
+                        compared += raw.size();
+                        if (byQueue || byRep || queueIds.size() > 1 || repIds.size() > 1) continue;
+                        Map<String, Object> detail = ZoneOffsets.of(zone, range[0], range[1])
+                                .sqlValues(g == null ? 0 : g.seconds());
+                        detail.put("from", range[0]);
+                        detail.put("to", range[1]);
+                        detail.put("queueId", queueIds.isEmpty() ? "" : queueIds.get(0));
+                        detail.put("repId", repIds.isEmpty() ? "" : repIds.get(0));
+                        List<Map<String, Object>> rawDetail =
+                                normalized(KpiSource.FACTS.breakdown(gateway, detail, grain));
+                        assertThat(normalized(KpiSource.ROLLUP.breakdown(gateway, detail, grain)))
+                                .as(what + " breakdown").isEqualTo(rawDetail);
+                        if (repIds.isEmpty()) assertThat(rawDetail).as(what + " breakdown").isNotEmpty();
+                    }
                 }
             }
         }

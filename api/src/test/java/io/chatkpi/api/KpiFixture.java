@@ -135,12 +135,17 @@ public final class KpiFixture {
     }
 
     /**
-     * Fills kpi_rollup from kpi_facts with kpi_rollup_rebuild.sql, as for data written before the table existed: the
-     * tests load facts directly, without the KPI job that maintains the rollup.
+     * Fills kpi_rollup from kpi_facts with kpi_rollup_rebuild.sql, then kpi_rollup_coarse from kpi_rollup with
+     * kpi_rollup_coarse_rebuild.sql, as for data written before the tables existed: the tests load facts directly,
+     * without the KPI job that maintains the rollup.
      */
     public static void rebuildRollup(ClickHouseClient ch) {
-        ch.execute(SqlTemplate.render(SqlResources.load("queries/kpi_rollup_rebuild.sql"), java.util.Map.of(
-                "from", Instant.EPOCH, "to", Instant.parse("2100-01-01T00:00:00Z"), "version", 1L)));
+        java.util.Map<String, Object> range = java.util.Map.of("from", Instant.EPOCH,
+                "to", Instant.parse("2100-01-01T00:00:00Z"));
+        java.util.Map<String, Object> versioned = new java.util.HashMap<>(range);
+        versioned.put("version", 1L);
+        ch.execute(SqlTemplate.render(SqlResources.load("queries/kpi_rollup_rebuild.sql"), versioned));
+        ch.execute(SqlTemplate.render(SqlResources.load("queries/kpi_rollup_coarse_rebuild.sql"), range));
     }
 
     /** The facts that count: newest version per factId, not deleted. */

@@ -1,7 +1,6 @@
 package io.chatkpi.api.kpi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -10,8 +9,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where the KPI figures of a request are read. {@link #ROLLUP}: kpi_rollup, the 15-minute slots the KPI job keeps
- * (thousands of rows for a month); {@link #FACTS}: every raw fact of kpi_facts, for what the slots cannot answer.
+ * Where the KPI figures of a request are read. {@link #ROLLUP}: kpi_rollup, the 15-minute slots the KPI job keeps,
+ * and kpi_rollup_coarse, the same added up per hour and per day (see {@link Cover}); {@link #FACTS}: every raw fact
+ * of kpi_facts, for what the slots cannot answer.
  * Both return the same columns with the same definitions (kpi_rollup_series.sql / kpi_series.sql,
  * kpi_rollup_breakdown.sql / kpi_breakdown.sql), so the choice changes the speed, never a figure.
  */
@@ -23,7 +23,6 @@ public enum KpiSource {
     public static final String HEADER = "X-Chatkpi-Kpi-Source";
     /** kpi_rollup's slot. */
     public static final long SLOT_SECONDS = 900;
-    private static final String RANGE_PERCENTILES_QUERY = "kpi_rollup_range_percentiles";
 
     private final String id;
     private final String seriesQuery;
@@ -89,33 +88,75 @@ public enum KpiSource {
         v.put("sessionLevel", grain.sessionLevel);
         if (this == FACTS) return clickhouse.rowsAsync(seriesQuery, v);
         v.put("grain", grain.code);
-        boolean wholeRange = ((Number) values.get("bucketSeconds")).longValue() <= 0;
-        boolean grouped = ((Number) values.get("byQueue")).intValue() == 1
-                || ((Number) values.get("byRep")).intValue() == 1;
-        if (!wholeRange || grouped) {
-            v.put("percentiles", 1);
-            return clickhouse.rowsAsync(seriesQuery, v);
-        }
-        // one range, one group: the counts here, the percentile keys from the query that merges a month of slots
-        // faster (kpi_rollup_range_percentiles.sql), side by side
-        v.put("percentiles", 0);
-        Map<String, Object> p = new HashMap<>();
-        for (String name : List.of("from", "to", "queueIds", "repIds")) p.put(name, values.get(name));
-        p.put("grain", grain.code);
-        return clickhouse.rowsAsync(seriesQuery, v)
-                .thenCombine(clickhouse.rowsAsync(RANGE_PERCENTILES_QUERY, p), KpiSource::withPercentiles);
+        v.putAll(Cover.of(values).sqlValues());
+        return clickhouse.rowsAsync(seriesQuery, v);
     }
 
-    /** The whole-range row with the percentile keys of the other query put in. */
-    private static List<JsonNode> withPercentiles(List<JsonNode> counts, List<JsonNode> keys) {
-        if (counts.isEmpty() || keys.isEmpty()) return counts;
-        ObjectNode row = counts.get(0).deepCopy();
-        keys.get(0).fields().forEachRemaining(e -> {
-            if (e.getKey().endsWith("Key") && !e.getKey().equals("queueKey") && !e.getKey().equals("repKey")) {
-                row.set(e.getKey(), e.getValue());
+    /**
+     * How kpi_rollup_series.sql reads a range: 15-minute rows (kpi_rollup) over [from, hoursFrom) and [hoursTo, to),
+     * hourly rows (kpi_rollup_coarse) over [hoursFrom, daysFrom) and [daysTo, hoursTo), daily rows over
+     * [daysFrom, daysTo). The coarsest rows that lie whole inside one bucket, so a month reads ~30 daily or ~720
+     * hourly histograms per kind instead of ~2,900: merging histograms is what a request spends its time on.
+     */
+    public record Cover(Instant hoursFrom, Instant daysFrom, Instant daysTo, Instant hoursTo) {
+
+        public static final long HOUR = 3_600;
+        public static final long DAY = 86_400;
+
+        /**
+         * The longest span (86,400, 3,600 or {@link #SLOT_SECONDS}) whose rows each lie in one bucket: one that
+         * divides the bucket and every UTC offset and offset change of the zone (then local bucket bounds are UTC
+         * span bounds). bucketSeconds 0 (the whole range, one bucket): days.
+         */
+        public static long coarsestSpan(long bucketSeconds, List<Long> offsets, List<Long> transitions) {
+            if (bucketSeconds <= 0) return DAY;
+            for (long span : new long[] {DAY, HOUR}) {
+                if (bucketSeconds % span == 0 && offsets.stream().allMatch(o -> o % span == 0)
+                        && transitions.stream().allMatch(t -> t % span == 0)) {
+                    return span;
+                }
             }
-        });
-        return List.of(row);
+            return SLOT_SECONDS;
+        }
+
+        /** The cover of a query's from, to, bucketSeconds, offsets and transitions. */
+        static Cover of(Map<String, Object> values) {
+            @SuppressWarnings("unchecked") List<Long> offsets = (List<Long>) values.get("offsets");
+            @SuppressWarnings("unchecked") List<Long> transitions = (List<Long>) values.get("transitions");
+            long span = coarsestSpan(((Number) values.get("bucketSeconds")).longValue(), offsets, transitions);
+            return of((Instant) values.get("from"), (Instant) values.get("to"), span);
+        }
+
+        /** [from, to) on 15-minute marks as whole days, then whole hours, of at most {@code span}, then slots. */
+        public static Cover of(Instant from, Instant to, long span) {
+            long f = from.getEpochSecond();
+            long t = to.getEpochSecond();
+            long hoursFrom = t;
+            long hoursTo = t;
+            long daysFrom = t;
+            long daysTo = t;
+            if (span >= HOUR && ceil(f, HOUR) < Math.floorDiv(t, HOUR) * HOUR) {
+                hoursFrom = ceil(f, HOUR);
+                hoursTo = Math.floorDiv(t, HOUR) * HOUR;
+                daysFrom = hoursTo;
+                daysTo = hoursTo;
+                if (span >= DAY && ceil(f, DAY) < Math.floorDiv(t, DAY) * DAY) {
+                    daysFrom = ceil(f, DAY);
+                    daysTo = Math.floorDiv(t, DAY) * DAY;
+                }
+            }
+            return new Cover(Instant.ofEpochSecond(hoursFrom), Instant.ofEpochSecond(daysFrom),
+                    Instant.ofEpochSecond(daysTo), Instant.ofEpochSecond(hoursTo));
+        }
+
+        private static long ceil(long seconds, long unit) {
+            return Math.floorDiv(seconds + unit - 1, unit) * unit;
+        }
+
+        /** The placeholders of kpi_rollup_series.sql: hoursFrom, daysFrom, daysTo, hoursTo. */
+        public Map<String, Object> sqlValues() {
+            return Map.of("hoursFrom", hoursFrom, "daysFrom", daysFrom, "daysTo", daysTo, "hoursTo", hoursTo);
+        }
     }
 
     /** Rows of the breakdown query (kpi_breakdown.sql's columns) for the values of {@link KpiRequest#breakdownValues}. */
@@ -126,7 +167,10 @@ public enum KpiSource {
     public CompletableFuture<List<JsonNode>> breakdownAsync(ClickHouseGateway clickhouse, Map<String, Object> values,
                                                             Grain grain) {
         Map<String, Object> v = new HashMap<>(values);
-        if (this == ROLLUP) v.put("grain", grain.code);
+        if (this == ROLLUP) {
+            v.put("grain", grain.code);
+            v.putAll(Cover.of(values).sqlValues());
+        }
         return clickhouse.rowsAsync(breakdownQuery, v);
     }
 

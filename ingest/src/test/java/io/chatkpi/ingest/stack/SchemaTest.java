@@ -78,6 +78,44 @@ class SchemaTest {
     }
 
     @Test
+    void upgradingFillsKpiRollupCoarseFromTheRollupRowsAlreadyThere(ClickHouseTestDatabase db) {
+        String other = "t_coarse_" + UUID.randomUUID().toString().substring(0, 8);
+        List<SqlResources.Migration> all = SqlResources.schema();
+        int coarse = all.stream().map(SqlResources.Migration::version).toList().indexOf(5);
+        try {
+            Schema.migrate(db.client(), other, all.subList(0, coarse));
+            ClickHouseClient c = db.client().withDatabase(other);
+            // two slots of 2026-11-01 01:00 (one rewritten with a higher version), one of 02:00; a row at facts 0
+            c.execute("INSERT INTO kpi_rollup (grain, slot, queueId, repId, kind, detail, flag, facts, valueCount, "
+                + "valueSumMs, valueMaxMs, histKeys, histCounts, version) VALUES "
+                + "(0, toDateTime(1793494800, 'UTC'), '', '', 'ANSWERED', '', 0, 1, 1, 500, 500, [314], [1], 1), "
+                + "(0, toDateTime(1793494800, 'UTC'), '', '', 'ANSWERED', '', 0, 2, 2, 1500, 1000, [314, 349], "
+                + "[1, 1], 2), "
+                + "(0, toDateTime(1793495700, 'UTC'), '', '', 'ANSWERED', '', 0, 2, 2, 4000, 3000, [349, 404], "
+                + "[1, 1], 3), "
+                + "(0, toDateTime(1793496600, 'UTC'), '', '', 'ANSWERED', '', 0, 0, 0, 0, 0, [], [], 4), "
+                + "(0, toDateTime(1793498400, 'UTC'), '', '', 'ANSWERED', '', 0, 1, 1, 20, 20, [151], [1], 1)");
+            assertThat(Schema.migrate(db.client(), other)).containsExactly(5);
+            // the histogram packed as key * 2^40 + count
+            List<String> rows = c.queryJson("SELECT span, toUInt32(slot) AS at, facts, valueSumMs, valueMaxMs, "
+                    + "arrayMap(x -> toUInt32(bitShiftRight(x, 40)), histogram) AS keys, "
+                    + "arrayMap(x -> toUInt32(bitAnd(x, 1099511627775)), histogram) AS counts, "
+                    + "histogram[1] = bitShiftLeft(toUInt64(arrayElement(keys, 1)), 40) + arrayElement(counts, 1) "
+                    + "AS packed, version FROM kpi_rollup_coarse FINAL ORDER BY span, slot")
+                .stream().map(r -> r.get("span").asInt() + " " + r.get("at").asLong() + " " + r.get("facts").asLong()
+                    + " " + r.get("valueSumMs").asLong() + " " + r.get("valueMaxMs").asLong() + " "
+                    + r.get("keys") + r.get("counts") + " " + r.get("packed").asInt() + " " + r.get("version").asLong())
+                .toList();
+            assertThat(rows).containsExactly(
+                "3600 1793494800 4 5500 3000 [314,349,404][1,2,1] 1 9",
+                "3600 1793498400 1 20 20 [151][1] 1 1",
+                "86400 1793491200 5 5520 3000 [151,314,349,404][1,1,2,1] 1 10");
+        } finally {
+            db.client().withDatabase(null).execute("DROP DATABASE IF EXISTS " + SqlLiteral.identifier(other));
+        }
+    }
+
+    @Test
     void anInterruptedMigrationIsCompletedOnTheNextRun(ClickHouseTestDatabase db) {
         String other = "t_partial_" + UUID.randomUUID().toString().substring(0, 8);
         List<SqlResources.Migration> all = SqlResources.schema();

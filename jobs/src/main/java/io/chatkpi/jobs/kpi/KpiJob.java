@@ -22,7 +22,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The KPI job: session events on event time → per-session KPIs and facts (keyed by sessionId) → queue signals →
- * per-queue EWT and EWT accuracy (keyed by queueId); the facts' changes → kpi_rollup (keyed by rollup row). The graph is {@link #kpis}; {@link #build} puts Kafka in front
+ * per-queue EWT and EWT accuracy (keyed by queueId); the facts' changes → kpi_rollup (keyed by rollup row) →
+ * kpi_rollup_coarse (keyed by day). The graph is {@link #kpis}; {@link #build} puts Kafka in front
  * of it and ClickHouse and the compacted {@code queue-ewt} topic behind it (the topic gets the live EWT of
  * {@link #liveEwt}, which does not wait for the watermark; {@code queue_ewt} the exact event-time one), the replay puts a file in front and
  * files or ClickHouse behind.
@@ -45,6 +46,8 @@ public final class KpiJob {
     public static final String ROLLUP_ROW_CHANGES_UID = "kpi-rollup-row-changes";
     public static final String ROLLUP_UID = "kpi-rollup";
     public static final String ROLLUP_SINK_UID = "kpi-rollup-clickhouse-sink";
+    public static final String ROLLUP_COARSE_UID = "kpi-rollup-coarse";
+    public static final String ROLLUP_COARSE_SINK_UID = "kpi-rollup-coarse-clickhouse-sink";
 
     private KpiJob() {}
 
@@ -57,6 +60,7 @@ public final class KpiJob {
             DataStream<SessionRow> sessions,
             DataStream<KpiFact> facts,
             DataStream<RollupRow> rollup,
+            DataStream<CoarseRollupRow> rollupCoarse,
             DataStream<EwtSnapshot> ewt,
             DataStream<EwtAccuracyRow> accuracy,
             DataStream<QueueSignal> provisionalQueueWaits,
@@ -99,10 +103,13 @@ public final class KpiJob {
                 .process(new QueueEwtFunction(config.ewt()))
                 .name("queue EWT")
                 .uid(QUEUE_EWT_UID);
+        DataStream<RollupRow> rollup = rollup(sessions.getSideOutput(SessionKpiFunction.FACT_CHANGES),
+                config.sessions());
         return new KpiStreams(
                 sessions,
                 sessions.getSideOutput(SessionKpiFunction.FACTS),
-                rollup(sessions.getSideOutput(SessionKpiFunction.FACT_CHANGES), config.sessions()),
+                rollup,
+                rollupCoarse(rollup, config.sessions()),
                 ewt,
                 ewt.getSideOutput(QueueEwtFunction.ACCURACY),
                 sessions.getSideOutput(SessionKpiFunction.LIVE_QUEUE_WAITS),
@@ -127,6 +134,19 @@ public final class KpiJob {
                 .uid(ROLLUP_UID);
     }
 
+    /**
+     * kpi_rollup_coarse: the kpi_rollup rows written, added up per hour and UTC day by {@link KpiRollupCoarsening}
+     * (keyed by day), so that the API reads a month from hundreds of rows per kind instead of thousands.
+     */
+    public static DataStream<CoarseRollupRow> rollupCoarse(DataStream<RollupRow> rollup, SessionKpiConfig sessions) {
+        return rollup
+                .keyBy(KpiRollupCoarsening::dayKey)
+                .process(KpiRollupCoarsening.forSessions(sessions,
+                        rollup.getExecutionEnvironment().getCheckpointConfig().isCheckpointingEnabled()))
+                .name("kpi_rollup_coarse")
+                .uid(ROLLUP_COARSE_UID);
+    }
+
     /** The live EWT (see {@link LiveEwtFunction}): provisional queue waits at once, confirmed by the exact path. */
     public static DataStream<EwtSnapshot> liveEwt(KpiStreams streams) {
         return streams.provisionalQueueWaits()
@@ -139,11 +159,12 @@ public final class KpiJob {
 
     /** Attaches the sinks, each named and with a stable uid. */
     public static void sinkTo(KpiStreams streams, Sink<SessionRow> sessions, Sink<KpiFact> facts,
-            Sink<RollupRow> rollup, Sink<EwtSnapshot> ewtTable, Sink<EwtSnapshot> ewtTopic,
-            Sink<EwtAccuracyRow> accuracy) {
+            Sink<RollupRow> rollup, Sink<CoarseRollupRow> rollupCoarse, Sink<EwtSnapshot> ewtTable,
+            Sink<EwtSnapshot> ewtTopic, Sink<EwtAccuracyRow> accuracy) {
         streams.sessions().sinkTo(sessions).name("ClickHouse sessions").uid(SESSIONS_SINK_UID);
         streams.facts().sinkTo(facts).name("ClickHouse kpi_facts").uid(FACTS_SINK_UID);
         streams.rollup().sinkTo(rollup).name("ClickHouse kpi_rollup").uid(ROLLUP_SINK_UID);
+        streams.rollupCoarse().sinkTo(rollupCoarse).name("ClickHouse kpi_rollup_coarse").uid(ROLLUP_COARSE_SINK_UID);
         streams.ewt().sinkTo(ewtTable).name("ClickHouse queue_ewt").uid(EWT_SINK_UID);
         if (ewtTopic != null) {
             liveEwt(streams).sinkTo(ewtTopic).name("Kafka queue-ewt").uid(EWT_TOPIC_SINK_UID);
@@ -174,6 +195,7 @@ public final class KpiJob {
                 ClickHouseSinks.sink(ch, KpiTables.SESSIONS),
                 ClickHouseSinks.sink(ch, KpiTables.KPI_FACTS),
                 ClickHouseSinks.sink(ch, KpiTables.KPI_ROLLUP),
+                ClickHouseSinks.sink(ch, KpiTables.KPI_ROLLUP_COARSE),
                 ClickHouseSinks.sink(ch, KpiTables.QUEUE_EWT),
                 ewtTopicSink(options.bootstrapServers(), options.ewtTopic()),
                 ClickHouseSinks.sink(ch, KpiTables.EWT_ACCURACY));

@@ -99,6 +99,41 @@ public final class KpiTables {
                 ps.setLong(14, r.version());
             });
 
+    /**
+     * kpi_rollup_coarse ({@code sql/schema/005_kpi_rollup_coarse.sql}): kpi_rollup's columns after the span, the
+     * histogram packed ({@link #packedHistogram}).
+     */
+    public static final ClickHouseTable<CoarseRollupRow> KPI_ROLLUP_COARSE = new ClickHouseTable<>(
+            "kpi_rollup_coarse",
+            List.of("span", "grain", "slot", "queueId", "repId", "kind", "detail", "flag", "facts", "valueCount",
+                    "valueSumMs", "valueMaxMs", "histogram", "version"),
+            (ps, c) -> {
+                RollupRow r = c.row();
+                ps.setInt(1, c.spanSeconds());
+                ps.setInt(2, r.grain());
+                dateTime(ps, 3, r.slotMs());
+                ps.setString(4, r.queueId());
+                ps.setString(5, r.repId());
+                ps.setString(6, r.kind());
+                ps.setString(7, r.detail());
+                flag(ps, 8, r.flag());
+                ps.setLong(9, r.facts());
+                ps.setLong(10, r.valueCount());
+                ps.setLong(11, r.valueSumMs());
+                ps.setLong(12, r.valueMaxMs());
+                ps.setLongs(13, packedHistogram(r.histKeys(), r.histCounts()));
+                ps.setLong(14, r.version());
+            });
+
+    /** Each (key, count) as key * 2^40 + count, in the keys' (ascending) order: kpi_rollup_coarse.histogram. */
+    public static long[] packedHistogram(int[] keys, long[] counts) {
+        long[] packed = new long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            packed[i] = ((long) keys[i] << 40) + counts[i];
+        }
+        return packed;
+    }
+
     public static final ClickHouseTable<EwtSnapshot> QUEUE_EWT = new ClickHouseTable<>(
             "queue_ewt",
             List.of("queueId", "asOf", "asOfMs", "estimatedWaitMs", "meanWaitMs", "p50WaitMs", "p90WaitMs",

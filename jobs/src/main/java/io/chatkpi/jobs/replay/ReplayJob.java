@@ -98,6 +98,7 @@ public final class ReplayJob {
                 ClickHouseSinks.sink(ch, KpiTables.SESSIONS),
                 ClickHouseSinks.sink(ch, KpiTables.KPI_FACTS),
                 ClickHouseSinks.sink(ch, KpiTables.KPI_ROLLUP),
+                ClickHouseSinks.sink(ch, KpiTables.KPI_ROLLUP_COARSE),
                 ClickHouseSinks.sink(ch, KpiTables.QUEUE_EWT),
                 null,
                 ClickHouseSinks.sink(ch, KpiTables.EWT_ACCURACY));

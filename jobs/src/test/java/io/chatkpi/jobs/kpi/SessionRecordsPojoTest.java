@@ -30,6 +30,8 @@ class SessionRecordsPojoTest {
         assertSerializedAsPojoWithoutKryo(RollupRowDelta.class);
         assertSerializedAsPojoWithoutKryo(RollupRow.class);
         assertSerializedAsPojoWithoutKryo(KpiRollupFunction.RollupState.class);
+        assertSerializedAsPojoWithoutKryo(CoarseRollupRow.class);
+        assertSerializedAsPojoWithoutKryo(KpiRollupCoarsening.DayState.class);
     }
 
     @Test
