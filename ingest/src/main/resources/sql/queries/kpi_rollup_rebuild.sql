@@ -41,3 +41,5 @@ FROM
       AND at >= {{from:DateTime}} AND at < {{to:DateTime}}
 )
 GROUP BY grain, slot, rowQueueId, rowRepId, kind, detail, flag
+-- past 1 GB of aggregation state, spill to disk rather than fail on the memory limit
+SETTINGS max_bytes_before_external_group_by = 1000000000

@@ -66,4 +66,7 @@ FROM
     FROM kpi_facts FINAL
     WHERE deleted = 0
 )
-GROUP BY grain, slot, rowQueueId, rowRepId, kind, detail, flag;
+GROUP BY grain, slot, rowQueueId, rowRepId, kind, detail, flag
+-- past 1 GB of aggregation state, spill to disk rather than fail on the memory limit (a database of a few million
+-- sessions holds more facts than a server's memory limit can group at once)
+SETTINGS max_bytes_before_external_group_by = 1000000000;
