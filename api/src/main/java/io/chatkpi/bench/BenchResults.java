@@ -56,10 +56,12 @@ public record BenchResults(
      * Sequential requests of /api/v1/kpis over 30 days at 1 h (answered from kpi_rollup), after kpi_rollup was filled
      * from the loaded facts with kpi_rollup_rebuild.sql day by day (rollupSeconds); and, as the baseline in the same
      * run, the same request one minute later (off the 15-minute marks: answered from the raw kpi_facts).
+     *
+     * @param mergeWaitSeconds how long the bench waited, before timing, for ClickHouse to merge what it loaded
      */
     public record KpiQueries(long sessions, long kpiFacts, Double p50Ms, Double p99Ms, Double maxMs, int requests,
                              int errors, double loadSeconds, String path, long rollupRows, double rollupSeconds,
-                             RawBaseline raw) {}
+                             RawBaseline raw, double mergeWaitSeconds) {}
 
     /** The raw-facts path: the request whose bounds are off the 15-minute marks. */
     public record RawBaseline(Double p50Ms, Double p99Ms, int requests, int errors, String path) {}

@@ -48,6 +48,7 @@ final class ResultsTable {
             rows.add(new Row("KPI endpoint p99 ms", ms(k.p99Ms()), "<= 200", met(k.p99Ms() != null && k.p99Ms() <= 200)));
             rows.add(new Row(String.format("KPI rollup rebuild s (%,d rows)", k.rollupRows()), num(k.rollupSeconds()),
                     "", ""));
+            rows.add(new Row("KPI wait for ClickHouse's merges of the load s", num(k.mergeWaitSeconds()), "", ""));
             if (k.raw() != null) {
                 rows.add(new Row(String.format("KPI raw-facts path p50 ms (baseline, %d requests)", k.raw().requests()),
                         ms(k.raw().p50Ms()), "", ""));

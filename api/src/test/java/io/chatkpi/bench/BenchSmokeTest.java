@@ -66,7 +66,7 @@ class BenchSmokeTest {
         for (String path : List.of("/machine/cores", "/machine/java", "/machine/clickhouse", "/pipeline/events",
                 "/pipeline/eventsPerSec", "/pipeline/baselineEventsPerSec", "/pipeline/ratio", "/ewtFreshnessMs/p50",
                 "/ewtFreshnessMs/p99", "/ewtFreshnessMs/max", "/ewtFreshnessMs/samples", "/api/ewt/rps",
-                "/api/ewt/p50Ms", "/api/ewt/p99Ms", "/api/kpi/sessions", "/api/kpi/p50Ms", "/api/kpi/p99Ms")) {
+                "/api/ewt/p50Ms", "/api/ewt/p99Ms", "/api/kpi/sessions", "/api/kpi/p50Ms", "/api/kpi/p99Ms", "/api/kpi/mergeWaitSeconds")) {
             assertThat(file.at(path).isNumber() || file.at(path).isTextual()).as(path).isTrue();
         }
         assertThat(file.path("peakRssMb").size()).isEqualTo(3);
