@@ -77,9 +77,8 @@ public class KpiRollupCoarsening extends KeyedProcessFunction<String, RollupRow,
 
     /** The row's UTC day and identity without the slot, as one String (see {@link RollupRowChange#rowKey}). */
     public static String dayKey(RollupRow row) {
-        return row.grain() + "|" + dayOf(row.slotMs()) + "|" + (row.flag() ? 1 : 0) + "|" + row.queueId().length()
-                + ":" + row.queueId() + row.repId().length() + ":" + row.repId() + row.kind() + "|"
-                + row.detail().length() + ":" + row.detail();
+        return RollupRowChange.rowKey(row.grain(), dayOf(row.slotMs()), row.flag(), row.queueId(), row.repId(),
+                row.kind(), row.detail());
     }
 
     private static long dayOf(long ms) {
