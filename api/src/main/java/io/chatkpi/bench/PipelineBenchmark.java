@@ -82,22 +82,19 @@ final class PipelineBenchmark {
         Progress.say("pipeline: baseline (KafkaConsumer + EventCodec) read %,d records at %,.0f events/s",
                 written.records(), baseline[0]);
 
-        double[] pipeline = jobs(topic, written);
-        double ratio = pipeline[0] / baseline[0];
-        Progress.say("pipeline: landing + KPI jobs at %,.0f events/s = %.0f %% of the baseline", pipeline[0],
+        JobsRun jobs = jobs(topic, written);
+        double ratio = jobs.eventsPerSec() / baseline[0];
+        Progress.say("pipeline: landing + KPI jobs at %,.0f events/s = %.0f %% of the baseline", jobs.eventsPerSec(),
                 ratio * 100);
-        Double jvmCpu = Double.isNaN(pipeline[3]) ? null : pipeline[3];
-        Double clickHouseCpu = Double.isNaN(pipeline[4]) ? null : pipeline[4];
-        Double cpuMicrosPerEvent = jvmCpu == null || clickHouseCpu == null ? null
-                : (jvmCpu + clickHouseCpu) * 1e6 / Math.max(1, written.records() - (long) pipeline[5]);
+        Double cpuMicrosPerEvent = jobs.cpuMicrosPerEvent();
         if (cpuMicrosPerEvent != null) {
             Progress.say("pipeline: CPU in that window: bench JVM %.1f s, ClickHouse %.1f s = %.1f us per event",
-                    jvmCpu, clickHouseCpu, cpuMicrosPerEvent);
+                    jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent);
         }
-        return new BenchResults.Pipeline(written.events(), pipeline[0], baseline[0], ratio, written.sessions(),
-                (long) pipeline[2], pipeline[1], baseline[1], written.eventsPerSec(), options.partitions(),
-                BenchStack.JOB_PARALLELISM, ClickHouseSinkOptions.DEFAULT_BATCH_SIZE, jvmCpu, clickHouseCpu,
-                cpuMicrosPerEvent);
+        return new BenchResults.Pipeline(written.events(), jobs.eventsPerSec(), baseline[0], ratio,
+                written.sessions(), jobs.facts(), jobs.seconds(), baseline[1], written.eventsPerSec(),
+                options.partitions(), BenchStack.JOB_PARALLELISM, ClickHouseSinkOptions.DEFAULT_BATCH_SIZE,
+                jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent);
     }
 
     private Written write(String topic) throws Exception {
@@ -178,11 +175,19 @@ final class PipelineBenchmark {
     }
 
     /**
-     * The landing and KPI jobs from the earliest offset until ClickHouse holds everything: {rate, seconds, facts,
-     * bench JVM CPU seconds, ClickHouse CPU seconds (NaN: unknown), events counted before the window}, the CPU over
-     * the same window as the rate.
+     * What the jobs did over the measured window: its rate and length, the facts written, the CPU seconds of the
+     * bench JVM and of ClickHouse over the same window (null: unknown or no window) and the events landed in it.
      */
-    private double[] jobs(String topic, Written written) throws Exception {
+    private record JobsRun(double eventsPerSec, double seconds, long facts, Double jvmCpuSeconds,
+                           Double clickHouseCpuSeconds, long eventsInWindow) {
+        Double cpuMicrosPerEvent() {
+            return jvmCpuSeconds == null || clickHouseCpuSeconds == null ? null
+                    : (jvmCpuSeconds + clickHouseCpuSeconds) * 1e6 / Math.max(1, eventsInWindow);
+        }
+    }
+
+    /** The landing and KPI jobs from the earliest offset until ClickHouse holds everything. */
+    private JobsRun jobs(String topic, Written written) throws Exception {
         RawEventsJob.Options landing = stack.landingJob(topic, "bench-landing");
         KpiJob.Options kpis = stack.kpiJob(topic, topic + "-ewt", "bench-kpis");
         long submitted = System.nanoTime();
@@ -219,22 +224,19 @@ final class PipelineBenchmark {
             if (events >= written.records() && sessions >= written.sessions()) {
                 Double jvmCpu = ProcessCpu.between(jvmCpuAtStart, ProcessCpu.ofThisJvm());
                 Double clickHouseCpu = ProcessCpu.between(clickHouseCpuAtStart, ProcessCpu.ofProcess(clickHousePid));
+                long inWindow = written.records() - eventsAtFirstRow;
                 double seconds = (now - firstRow) / 1e9;
-                double rate = (written.records() - eventsAtFirstRow) / seconds;
-                long before = eventsAtFirstRow;
                 if (now - firstRow < 1_000_000_000L) {
                     // a backlog too small to see the jobs running: count from the submission instead
                     seconds = (now - submitted) / 1e9;
-                    rate = written.records() / seconds;
+                    inWindow = written.records();
                     jvmCpu = null;
                     clickHouseCpu = null;
-                    before = 0;
                 }
                 Progress.say("pipeline: every event and session in ClickHouse %.1f s after submitting the jobs "
                         + "(%,d kpi_facts rows)", (now - submitted) / 1e9, facts);
                 stack.flink.cancelAll();
-                return new double[] {rate, seconds, facts, jvmCpu == null ? Double.NaN : jvmCpu,
-                        clickHouseCpu == null ? Double.NaN : clickHouseCpu, before};
+                return new JobsRun(inWindow / seconds, seconds, facts, jvmCpu, clickHouseCpu, inWindow);
             }
             if (now > nextReport) {
                 nextReport = now + 2_000_000_000L;
