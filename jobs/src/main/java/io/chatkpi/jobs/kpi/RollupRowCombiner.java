@@ -86,11 +86,6 @@ public final class RollupRowCombiner extends AbstractStreamOperator<RollupRowDel
         super.finish();
     }
 
-    /** Rows held now (for tests). */
-    int rowsHeld() {
-        return rows.size();
-    }
-
     private void send() {
         if (rows.isEmpty()) {
             return;
