@@ -61,7 +61,13 @@ public record BenchResults(
      */
     public record KpiQueries(long sessions, long kpiFacts, Double p50Ms, Double p99Ms, Double maxMs, int requests,
                              int errors, double loadSeconds, String path, long rollupRows, double rollupSeconds,
-                             RawBaseline raw, double mergeWaitSeconds) {}
+                             RawBaseline raw, double mergeWaitSeconds, WarmUp warmUp) {}
+
+    /**
+     * The KPI requests sent before the measured ones (not counted in them): how many, the very first (a cold API and
+     * cold ClickHouse caches) and the slowest.
+     */
+    public record WarmUp(int requests, Double firstMs, Double maxMs) {}
 
     /** The raw-facts path: the request whose bounds are off the 15-minute marks. */
     public record RawBaseline(Double p50Ms, Double p99Ms, int requests, int errors, String path) {}

@@ -46,6 +46,11 @@ final class ResultsTable {
             String n = String.format(" (%,d sessions, %d requests)", k.sessions(), k.requests());
             rows.add(new Row("KPI endpoint p50 ms" + n, ms(k.p50Ms()), "", ""));
             rows.add(new Row("KPI endpoint p99 ms", ms(k.p99Ms()), "<= 200", met(k.p99Ms() != null && k.p99Ms() <= 200)));
+            if (k.warmUp() != null) {
+                rows.add(new Row(String.format("KPI warm-up, not counted (%d requests): the first ms", k.warmUp().requests()),
+                        ms(k.warmUp().firstMs()), "", ""));
+                rows.add(new Row("KPI warm-up: the slowest ms", ms(k.warmUp().maxMs()), "", ""));
+            }
             rows.add(new Row(String.format("KPI rollup rebuild s (%,d rows)", k.rollupRows()), num(k.rollupSeconds()),
                     "", ""));
             rows.add(new Row("KPI wait for ClickHouse's merges of the load s", num(k.mergeWaitSeconds()), "", ""));

@@ -48,6 +48,8 @@ class BenchSmokeTest {
         assertThat(r.api().kpi().kpiFacts()).isBetween(20_000L * 11, 20_000L * 12);
         assertThat(r.api().kpi().requests()).isEqualTo(3);
         assertThat(r.api().kpi().errors()).isZero();
+        assertThat(r.api().kpi().warmUp().requests()).isBetween(1, 3);
+        assertThat(r.api().kpi().warmUp().firstMs()).isPositive();
         assertThat(r.api().kpi().rollupRows()).isPositive();
         assertThat(r.api().kpi().raw().requests()).isPositive();
         assertThat(r.api().kpi().raw().errors()).isZero();
