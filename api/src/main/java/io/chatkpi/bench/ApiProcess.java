@@ -28,7 +28,7 @@ final class ApiProcess implements AutoCloseable {
 
     /**
      * The API's recommended JVM options for an instance serving the EWT and the dashboards (README, "JVM options"):
-     * a fixed heap with room for the KPI responses (~35 MB allocated per 30-day hourly request: with 256 MB the
+     * a fixed heap with room for the KPI responses (~17 MB allocated per 30-day hourly request: with 256 MB the
      * young collections came every few requests and copied the responses in flight) and a collector whose pauses on
      * such a heap stay short (young collections of the EWT load 1-2 ms).
      */
