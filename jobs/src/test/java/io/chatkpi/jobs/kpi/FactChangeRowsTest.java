@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Random;
 import org.apache.flink.util.Collector;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +62,47 @@ class FactChangeRowsTest {
         RollupRowChange b = new RollupRowChange(2, 0, "a", "|1", "HANDLE", "", false, 1, null);
         assertThat(a.rowKey()).isNotEqualTo(b.rowKey());
         assertThat(RollupRowChange.slotOf(-1)).isEqualTo(-RollupRowChange.SLOT_MS);
+    }
+
+    @Test
+    void aRowIsLeftAloneExactlyWhenItsKeyAndValueStayTheSame() {
+        // the rule the field-by-field comparison replaced: same row key and same value
+        Random random = new Random(6);
+        String[] texts = {"", "a", "b", "a|1", "|1"};
+        FactKind[] kinds = {FactKind.HANDLE, FactKind.ANSWERED};
+        for (int i = 0; i < 20_000; i++) {
+            KpiFact before = randomFact(random, texts, kinds);
+            KpiFact after = randomFact(random, texts, kinds);
+            List<String> expected = new ArrayList<>();
+            RollupRowChange[] subtract = RollupRowChange.of(before, -1);
+            RollupRowChange[] add = RollupRowChange.of(after, 1);
+            for (int grain = 0; grain < 3; grain++) {
+                if (subtract[grain].rowKey().equals(add[grain].rowKey())
+                        && Objects.equals(subtract[grain].valueMs(), add[grain].valueMs())) {
+                    continue;
+                }
+                expected.add(subtract[grain].toString());
+                expected.add(add[grain].toString());
+            }
+            List<String> actual = new ArrayList<>();
+            new FactChangeRows().flatMap(new FactChange(before, after), new Collector<>() {
+                @Override
+                public void collect(RollupRowChange c) {
+                    actual.add(c.toString());
+                }
+
+                @Override
+                public void close() {}
+            });
+            assertThat(actual).as("%s -> %s", before, after).isEqualTo(expected);
+        }
+    }
+
+    private static KpiFact randomFact(Random random, String[] texts, FactKind[] kinds) {
+        long at = AT + random.nextInt(3) * RollupRowChange.SLOT_MS / 2;
+        Long value = random.nextInt(4) == 0 ? null : (long) random.nextInt(3);
+        return new KpiFact("s/x/e", "s", kinds[random.nextInt(kinds.length)], at, texts[random.nextInt(texts.length)],
+                texts[random.nextInt(texts.length)], value, texts[random.nextInt(texts.length)], random.nextBoolean(), 1,
+                false);
     }
 }
