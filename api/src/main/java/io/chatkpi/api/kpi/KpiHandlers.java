@@ -69,7 +69,7 @@ public final class KpiHandlers {
         }
         out.set("totals", totals.json());
         ctx.header(KpiSource.HEADER, source.id());
-        ctx.json(out);
+        Json.stream(ctx, out);
     }
 
     /** GET /api/v1/kpis/summary: totals, and with compare=previous the previous period and the change. */
