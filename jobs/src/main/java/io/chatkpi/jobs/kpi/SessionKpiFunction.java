@@ -137,11 +137,10 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         SessionState s = current();
         if (s == null) {
             s = new SessionState();
-        } else if (s.seenEventIds.contains(event.eventId())) {
+        } else if (holds(s, event.eventId())) {
             duplicateEvents.inc();
             return;
         }
-        s.seenEventIds.add(event.eventId());
         String sessionId = sessionIdOf(s, event.sessionId());
         event = toStore(event, sessionId);
         if (s.latestTs == null || event.ts() > s.latestTs) {
@@ -225,6 +224,21 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             }
             recomputeAndEmit(sessionIdOf(s, ctx.getCurrentKey()), s, ready, readyIds, ctx, out);
         }
+    }
+
+    /** Whether the session has the event already (applied or pending): a session holds a few dozen events. */
+    private static boolean holds(SessionState s, String eventId) {
+        for (SessionEvent e : s.applied) {
+            if (e.eventId().equals(eventId)) {
+                return true;
+            }
+        }
+        for (SessionEvent e : s.pending) {
+            if (e.eventId().equals(eventId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -401,9 +415,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             s.flushTimer = flushTimer.value();
             s.latestTs = latestTs.value();
             s.emittedRow = emittedRow.value();
-            for (String id : seenEventIds.keys()) {
-                s.seenEventIds.add(id);
-            }
+            // the eventIds seen are those of applied and pending
             Iterable<SessionEvent> appliedEvents = applied.get();
             if (appliedEvents != null) {
                 appliedEvents.forEach(s.applied::add);
