@@ -48,7 +48,8 @@ class SessionStateUpgradeTest {
     /**
      * A snapshot taken by the operator while {@link SessionState} still had {@code seenEventIds} (every eventId seen,
      * now derived from the stored events) restores, and redeliveries of events seen before the snapshot are still
-     * dropped as duplicates. The file was written by {@link #main} in the commit that added it, whose SessionState still had the field.
+     * dropped as duplicates. The file was written by {@link #main} in the commit that added it, whose SessionState
+     * still had the field.
      */
     @Test
     void aSnapshotOfTheLayoutWithSeenEventIdsRestoresAndStillDropsRedeliveries() throws Exception {
