@@ -72,6 +72,11 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowDel
      * backlog: a row changed after a snapshot waits up to a checkpoint interval, 60 polls.)
      */
     private transient Set<String> awaitingWrite;
+    /**
+     * A new row's queueId, repId, kind and detail, one instance per value: each delta comes decoded from the network
+     * with its own copies, and a row stays in the heap state for the horizon.
+     */
+    private transient StringPool identityValues;
     /** The highest watermark seen in a call that had one, for dropping rows written at a checkpoint's completion. */
     private transient long lastWatermark;
     /** The last snapshot this instance took, and the last checkpoint it knows complete (0: none). */
@@ -127,6 +132,7 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowDel
         var ctx = getRuntimeContext();
         rowState = ctx.getState(rowStateDescriptor());
         awaitingWrite = new LinkedHashSet<>();
+        identityValues = new StringPool();
         lastWatermark = Long.MIN_VALUE;
         valuesByKey = ctx.getMapState(new MapStateDescriptor<>("rollupValuesByHistogramKey", Types.INT,
                 TypeInformation.of(long[].class)));
@@ -145,7 +151,7 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowDel
         }
         RollupState row = rowState.value();
         if (row == null) {
-            row = RollupState.of(delta);
+            row = RollupState.of(delta, identityValues);
             ctx.timerService().registerEventTimeTimer(dropAt);
         }
         if (afterCheckpoints && row.dirty && row.lastChangeSnapshot < lastSnapshotId) {
@@ -370,14 +376,14 @@ public class KpiRollupFunction extends KeyedProcessFunction<String, RollupRowDel
 
         public RollupState() {}
 
-        static RollupState of(RollupRowDelta change) {
+        static RollupState of(RollupRowDelta change, StringPool values) {
             RollupState s = new RollupState();
             s.grain = change.grain();
             s.slotMs = change.slotMs();
-            s.queueId = change.queueId();
-            s.repId = change.repId();
-            s.kind = change.kind();
-            s.detail = change.detail();
+            s.queueId = values.canonical(change.queueId());
+            s.repId = values.canonical(change.repId());
+            s.kind = values.canonical(change.kind());
+            s.detail = values.canonical(change.detail());
             s.flag = change.flag();
             return s;
         }

@@ -97,6 +97,12 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
      */
     private transient Map<String, SessionTimeline.Fold> folds;
 
+    /**
+     * The stored events' topic, queueId and repId, one instance per value: each event decoded from Kafka brings its
+     * own copies, and a session's events stay in the heap state for the retention.
+     */
+    private transient StringPool fieldValues;
+
     public SessionKpiFunction(SessionKpiConfig config) {
         this(config, DEFAULT_FOLD_CACHE_SESSIONS);
     }
@@ -117,6 +123,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         legacy = new LegacyState(ctx);
         lateEvents = ctx.getMetricGroup().counter(LATE_EVENTS_METRIC);
         duplicateEvents = ctx.getMetricGroup().counter(DUPLICATE_EVENTS_METRIC);
+        fieldValues = new StringPool();
         folds = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, SessionTimeline.Fold> eldest) {
@@ -130,11 +137,12 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
         SessionState s = current();
         if (s == null) {
             s = new SessionState();
-        } else if (s.seenEventIds.contains(event.eventId())) {
+        } else if (holds(s, event.eventId())) {
             duplicateEvents.inc();
             return;
         }
-        s.seenEventIds.add(event.eventId());
+        String sessionId = sessionIdOf(s, event.sessionId());
+        event = toStore(event, sessionId);
         if (s.latestTs == null || event.ts() > s.latestTs) {
             s.latestTs = event.ts();
         }
@@ -155,12 +163,12 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
                 s.flushTimer = at;
             }
             if (event.type() == EventType.REP_JOINED) {
-                emitProvisionalQueueWait(ctx.getCurrentKey(), s, event, ctx);
+                emitProvisionalQueueWait(sessionId, s, event, ctx);
             }
         } else {
             lateEvents.inc();
             s.applied.add(event);
-            recomputeAndEmit(ctx.getCurrentKey(), s, List.of(event), Set.of(), ctx, out);
+            recomputeAndEmit(sessionId, s, List.of(event), Set.of(), ctx, out);
         }
         session.update(s);
     }
@@ -214,8 +222,50 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             for (SessionEvent e : ready) {
                 readyIds.add(e.eventId());
             }
-            recomputeAndEmit(ctx.getCurrentKey(), s, ready, readyIds, ctx, out);
+            recomputeAndEmit(sessionIdOf(s, ctx.getCurrentKey()), s, ready, readyIds, ctx, out);
         }
+    }
+
+    /** Whether the session has the event already (applied or pending): a session holds a few dozen events. */
+    private static boolean holds(SessionState s, String eventId) {
+        for (SessionEvent e : s.applied) {
+            if (e.eventId().equals(eventId)) {
+                return true;
+            }
+        }
+        for (SessionEvent e : s.pending) {
+            if (e.eventId().equals(eventId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The session's id as its stored events hold it (one instance for the session and everything derived from it:
+     * the key of a record or timer is the instance its own event brought), {@code fallback} when none is stored.
+     */
+    private static String sessionIdOf(SessionState s, String fallback) {
+        if (!s.applied.isEmpty()) {
+            return s.applied.get(0).sessionId();
+        }
+        if (!s.pending.isEmpty()) {
+            return s.pending.get(0).sessionId();
+        }
+        return fallback;
+    }
+
+    /** {@code event} as the state keeps it: the session's sessionId instance and pooled topic, queueId and repId. */
+    private SessionEvent toStore(SessionEvent event, String sessionId) {
+        String topic = fieldValues.canonical(event.topic());
+        String queueId = fieldValues.canonical(event.queueId());
+        String repId = fieldValues.canonical(event.repId());
+        if (sessionId == event.sessionId() && topic == event.topic() && queueId == event.queueId()
+                && repId == event.repId()) {
+            return event;
+        }
+        return new SessionEvent(event.eventId(), sessionId, event.type(), event.ts(), event.channel(), topic, queueId,
+                repId, event.sender(), event.by(), event.reason(), event.caseCreated());
     }
 
     /** The queue wait {@code joined} ends over the events seen so far (applied and pending), if it ends one. */
@@ -365,9 +415,7 @@ public class SessionKpiFunction extends KeyedProcessFunction<String, SessionEven
             s.flushTimer = flushTimer.value();
             s.latestTs = latestTs.value();
             s.emittedRow = emittedRow.value();
-            for (String id : seenEventIds.keys()) {
-                s.seenEventIds.add(id);
-            }
+            // the eventIds seen are those of applied and pending
             Iterable<SessionEvent> appliedEvents = applied.get();
             if (appliedEvents != null) {
                 appliedEvents.forEach(s.applied::add);

@@ -3,20 +3,20 @@ package io.chatkpi.jobs.kpi;
 import io.chatkpi.ingest.event.SessionEvent;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Everything {@link SessionKpiFunction} keeps for one session, as one state value: one state lookup per event or
  * timer instead of one per field (each a hash-table miss on a large heap state). A Flink POJO; its collections use
- * Flink's own list, map and set serializers.
+ * Flink's own list and map serializers.
+ *
+ * <p>The eventIds seen, for dropping a repeat, are those of {@code applied} and {@code pending}: an earlier layout
+ * also kept them in a set ({@code seenEventIds}, one node per event), which a snapshot of it still holds and a
+ * restore skips (a removed POJO field).
  */
 public class SessionState {
 
-    /** Every eventId seen (applied or pending): a repeat counts once. */
-    public Set<String> seenEventIds = new HashSet<>();
     /** Events applied, in the order they were applied. */
     public List<SessionEvent> applied = new ArrayList<>();
     /** Events newer than the watermark, waiting for it. */

@@ -431,14 +431,29 @@ public final class SessionTimeline {
                 bySession.merge(sessionKind, f, Walk::earlier);
             }
             byRow.forEach((sessionKind, rows) -> rows.values().forEach(first -> {
-                String detail = (first == bySession.get(sessionKind) ? FactKind.SESSION_LEVEL + "," : "")
-                        + (first == byQueue.get(sessionKind).get(first.queueId()) ? FactKind.QUEUE_LEVEL + "," : "")
-                        + FactKind.REP_LEVEL;
+                String detail = levelsDetail(first == bySession.get(sessionKind),
+                        first == byQueue.get(sessionKind).get(first.queueId()));
                 String eventId = first.factId().substring(sessionId.length() + first.kind().name().length() + 2);
                 all.add(new KpiFact(KpiFact.factId(sessionId, sessionKind, eventId), sessionId, sessionKind,
                         first.atMs(), first.queueId(), first.repId(), null, detail, false, version, false));
             }));
         }
+
+        /**
+         * The detail of a SESSION_K fact: the levels it is the first of. One constant per combination, as the session
+         * operator keeps its emitted facts for the retention.
+         */
+        private static String levelsDetail(boolean sessionLevel, boolean queueLevel) {
+            if (sessionLevel) {
+                return queueLevel ? SESSION_QUEUE_REP : SESSION_REP;
+            }
+            return queueLevel ? QUEUE_REP : FactKind.REP_LEVEL;
+        }
+
+        private static final String SESSION_QUEUE_REP =
+                FactKind.SESSION_LEVEL + "," + FactKind.QUEUE_LEVEL + "," + FactKind.REP_LEVEL;
+        private static final String SESSION_REP = FactKind.SESSION_LEVEL + "," + FactKind.REP_LEVEL;
+        private static final String QUEUE_REP = FactKind.QUEUE_LEVEL + "," + FactKind.REP_LEVEL;
 
         private static KpiFact earlier(KpiFact a, KpiFact b) {
             int byTime = Long.compare(a.atMs(), b.atMs());

@@ -168,6 +168,23 @@ class KpiRollupFunctionTest {
                 });
     }
 
+    /**
+     * Deltas come decoded from the network, each with its own Strings; the rows kept share one instance per queue,
+     * rep, kind and detail value (the rows written refer to those). Here queue and rep come as copies.
+     */
+    @Test
+    void rowsShareOneInstancePerIdentityValue() throws Exception {
+        emit(answered("a", 0, new String("sales"), new String("alice"), 10_000));
+        emit(answered("b", 2 * 3_600_000, new String("sales"), new String("alice"), 20_000));
+        watermark(T0 + 3 * 3_600_000);
+
+        // the rows of the queue and rep (grain 2), one per slot
+        List<RollupRow> rows = written().stream().filter(r -> r.grain() == 2).toList();
+        assertThat(rows).extracting(RollupRow::slotMs).doesNotHaveDuplicates().hasSize(2);
+        assertThat(rows.get(1).queueId()).isSameAs(rows.get(0).queueId());
+        assertThat(rows.get(1).repId()).isSameAs(rows.get(0).repId());
+    }
+
     @Test
     void theMaximumIsExactAfterTheMaximumIsRetracted() throws Exception {
         // 5000 and 4990 share a histogram key: the next maximum must come from the values, not the key

@@ -332,6 +332,45 @@ class SessionKpiFunctionTest {
                 .containsExactly("NO_REPS_AVAILABLE", true);
     }
 
+    /**
+     * Every event decoded from Kafka brings its own String instances; the session keeps one sessionId instance (the
+     * first event's) and one instance per queue and rep value, and what it emits refers to those.
+     */
+    @Test
+    void storedEventsShareTheSessionsIdAndOnePooledInstancePerQueueAndRep() throws Exception {
+        SessionEvent started = s.started("a", 0);
+        send(started,
+                copyOfStrings(s.queued("b", 1_000, "sales")),
+                copyOfStrings(s.joined("c", 5_000, "alice", "sales")),
+                copyOfStrings(s.message("d", 6_000, Sender.REP).withRepId("alice")));
+        watermark(10_000);
+        SessionEvent lateMessage = copyOfStrings(s.message("e", 7_000, Sender.REP).withRepId("alice"));
+        send(lateMessage);
+
+        assertThat(rows()).allSatisfy(row -> assertThat(row.sessionId()).isSameAs(started.sessionId()));
+        List<KpiFact> facts = side(SessionKpiFunction.FACTS);
+        assertThat(facts).extracting(KpiFact::sessionId).allSatisfy(id -> assertThat(id).isSameAs(started.sessionId()));
+        List<KpiFact> ofSales = facts.stream().filter(f -> f.queueId().equals("sales")).toList();
+        List<KpiFact> ofAlice = facts.stream().filter(f -> f.repId().equals("alice")).toList();
+        assertThat(ofSales).hasSizeGreaterThan(2);
+        assertThat(ofAlice).hasSizeGreaterThan(2);
+        assertThat(ofSales).allSatisfy(f -> assertThat(f.queueId()).isSameAs(ofSales.get(0).queueId()));
+        assertThat(ofAlice).allSatisfy(f -> assertThat(f.repId()).isSameAs(ofAlice.get(0).repId()));
+        // the late event was applied (and is kept) with the same instances
+        assertThat(lastRow().repMessages()).isEqualTo(2);
+        assertThat(lastRow().repId()).isSameAs(ofAlice.get(0).repId());
+    }
+
+    /** The event with a new instance of each of its Strings, as the Kafka deserializer gives it. */
+    private static SessionEvent copyOfStrings(SessionEvent e) {
+        return new SessionEvent(copy(e.eventId()), copy(e.sessionId()), e.type(), e.ts(), e.channel(), copy(e.topic()),
+                copy(e.queueId()), copy(e.repId()), e.sender(), e.by(), e.reason(), e.caseCreated());
+    }
+
+    private static String copy(String value) {
+        return value == null ? null : new String(value);
+    }
+
     @Test
     void unchangedRowIsNotReEmitted() throws Exception {
         send(s.started("a", 0), s.queued("b", 1_000, "q"));
