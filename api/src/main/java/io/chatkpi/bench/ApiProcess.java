@@ -1,5 +1,6 @@
 package io.chatkpi.bench;
 
+import io.chatkpi.ingest.stack.ProcessStop;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -152,17 +154,7 @@ final class ApiProcess implements AutoCloseable {
 
     /** SIGTERM (the API's shutdown hook closes the server and the feed), then SIGKILL if it takes too long. */
     private static void stop(Process process) {
-        if (!process.isAlive()) return;
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ProcessStop.terminate(process.toHandle(), Duration.ofSeconds(STOP_WAIT_SECONDS));
     }
 
     private static void removeHook(Thread hook) {

@@ -359,24 +359,11 @@ public final class ClickHouseServer implements AutoCloseable {
 
     /** SIGTERM, wait for a clean exit (the data dir stays consistent), SIGKILL only as a last resort. */
     static boolean terminate(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return true;
+        boolean clean = ProcessStop.terminate(process, STOP_TIMEOUT);
+        if (!clean) {
+            LOG.warn("ClickHouse (pid {}) did not stop within {}: killed", process.pid(), STOP_TIMEOUT);
         }
-        process.destroy();
-        try {
-            process.onExit().get(STOP_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            LOG.warn("ClickHouse (pid {}) did not stop within {}; killing it", process.pid(), STOP_TIMEOUT);
-            process.destroyForcibly();
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return !process.isAlive();
-        }
+        return clean;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.chatkpi.jobs.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.chatkpi.ingest.stack.ProcessStop;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -333,18 +334,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
             all.addAll(clients);
         }
         all.addAll(daemons.values());
-        all.forEach(Process::destroy);
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        for (Process p : all) {
-            try {
-                if (!p.waitFor(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        ProcessStop.terminate(all.stream().map(Process::toHandle).toList(), Duration.ofSeconds(15));
     }
 
     private List<String> logSettings(String name, String log4jFile) {
