@@ -15,9 +15,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -51,9 +53,12 @@ public final class KpiHandlers {
             rows.put(row.path("bucket").asLong(), row);
         }
         Map<Long, KpiMeasures.Breakdown> details = breakdowns(ClickHouseGateway.await(seriesDetails));
+        // a set: up to 10,000 buckets, and a list's contains per row made the check quadratic
+        Set<Long> bucketSeconds = new HashSet<>();
+        for (Instant b : buckets) bucketSeconds.add(b.getEpochSecond());
         for (Long b : rows.keySet()) {
             // A bucket the SQL cut that Java did not means the two disagree on the zone's rules: fail loudly.
-            if (!buckets.contains(Instant.ofEpochSecond(b))) {
+            if (!bucketSeconds.contains(b)) {
                 throw new IllegalStateException("ClickHouse bucket " + Instant.ofEpochSecond(b)
                         + " is not one of the API's buckets for " + r.granularity().id() + " in " + r.zone());
             }
