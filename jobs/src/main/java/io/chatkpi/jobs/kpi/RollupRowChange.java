@@ -33,6 +33,17 @@ public record RollupRowChange(int grain, long slotMs, String queueId, String rep
         };
     }
 
+    /**
+     * A row's identity as a value: cheaper to hash and compare than {@link #rowKey()} (its parts are the facts' own
+     * strings), for what stays inside one operator instance.
+     */
+    record RowId(int grain, long slotMs, String queueId, String repId, String kind, String detail, boolean flag) {}
+
+    /** This change's row (see {@link RowId}). */
+    RowId rowId() {
+        return new RowId(grain, slotMs, queueId, repId, kind, detail, flag);
+    }
+
     /** The row's slot end: changes to it stop after this plus the rollup's horizon. */
     public long slotEndMs() {
         return slotMs + SLOT_MS;

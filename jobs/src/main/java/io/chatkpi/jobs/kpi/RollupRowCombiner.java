@@ -29,7 +29,7 @@ public final class RollupRowCombiner extends AbstractStreamOperator<RollupRowDel
     public static final int DEFAULT_MAX_ROWS = 10_000;
 
     private final int maxRows;
-    private transient Map<RowId, Run> rows;
+    private transient Map<RollupRowChange.RowId, Run> rows;
     private transient FactChangeRows toRowChanges;
     private transient Collector<RollupRowChange> combine;
 
@@ -52,7 +52,7 @@ public final class RollupRowCombiner extends AbstractStreamOperator<RollupRowDel
         combine = new Collector<>() {
             @Override
             public void collect(RollupRowChange change) {
-                rows.computeIfAbsent(RowId.of(change), id -> new Run(change)).add(change);
+                rows.computeIfAbsent(change.rowId(), id -> new Run(change)).add(change);
             }
 
             @Override
@@ -95,14 +95,6 @@ public final class RollupRowCombiner extends AbstractStreamOperator<RollupRowDel
             output.collect(record.replace(run.delta()));
         }
         rows.clear();
-    }
-
-    /** A row's identity (cheaper to hash than its String key: its parts are the facts' own strings). */
-    private record RowId(int grain, long slotMs, String queueId, String repId, String kind, String detail,
-            boolean flag) {
-        static RowId of(RollupRowChange c) {
-            return new RowId(c.grain(), c.slotMs(), c.queueId(), c.repId(), c.kind(), c.detail(), c.flag());
-        }
     }
 
     /** The changes of one row so far in this batch. */
