@@ -260,13 +260,13 @@ final class ApiBenchmark {
         do {
             long start = System.nanoTime();
             HttpConnection.Response r = http.send(request);
-            double ms = (System.nanoTime() - start) / 1e6;
-            if (firstMs == null) firstMs = ms;
+            long took = System.nanoTime() - start;
+            if (firstMs == null) firstMs = took / 1e6;
             if (r.status() != 200) {
                 Progress.say("api: a KPI warm-up request answered %d: %s", r.status(), r.body());
                 break;
             }
-            warm.add(System.nanoTime() - start);
+            warm.add(took);
         } while (warm.count() < max && System.nanoTime() < until);
         Progress.say("api: KPI warm-up, %d requests in %d s: the first %s ms, the slowest %s ms", warm.count(),
                 KPI_WARM_UP.toSeconds(), FreshnessBenchmark.fmt(firstMs), FreshnessBenchmark.fmt(warm.maxMs()));
