@@ -1,7 +1,7 @@
 -- Counts by detail of the facts that carry one (NOT_ROUTED: reason, ENDED: by whom, INACTIVE: REP|AUTO), per time
 -- bucket or over the whole range (bucketSeconds 0, bucket 0), from kpi_rollup and kpi_rollup_coarse:
 -- kpi_breakdown.sql's rows, read at the grain the filters need (0 none, 1 queueId, 2 repId); buckets, and the pieces
--- of the range read from 15-minute, hourly and daily rows, as in kpi_rollup_series.sql. Details whose facts all fell
+-- of the range read from the raw facts at its ends and from 15-minute, hourly and daily rows, as in kpi_rollup_series.sql. Details whose facts all fell
 -- away (rows at facts = 0) are left out, as in kpi_breakdown.sql.
 SELECT
     multiIf(
@@ -22,8 +22,17 @@ FROM
     FROM kpi_rollup FINAL
     WHERE grain = {{grain:UInt8}}
       AND kind IN ('NOT_ROUTED', 'ENDED', 'INACTIVE')
-      AND (slot >= {{from:DateTime}} AND slot < {{hoursFrom:DateTime}}
-           OR slot >= {{hoursTo:DateTime}} AND slot < {{to:DateTime}})
+      AND (slot >= {{slotsFrom:DateTime}} AND slot < {{hoursFrom:DateTime}}
+           OR slot >= {{hoursTo:DateTime}} AND slot < {{slotsTo:DateTime}})
+      AND ({{queueId:String}} = '' OR queueId = {{queueId:String}})
+      AND ({{repId:String}} = '' OR repId = {{repId:String}})
+    UNION ALL
+    SELECT at AS slot, kind, detail, toInt64(1) AS facts
+    FROM kpi_facts FINAL
+    WHERE deleted = 0
+      AND kind IN ('NOT_ROUTED', 'ENDED', 'INACTIVE')
+      AND (at >= {{from:DateTime}} AND at < {{slotsFrom:DateTime}}
+           OR at >= {{slotsTo:DateTime}} AND at < {{to:DateTime}})
       AND ({{queueId:String}} = '' OR queueId = {{queueId:String}})
       AND ({{repId:String}} = '' OR repId = {{repId:String}})
     UNION ALL

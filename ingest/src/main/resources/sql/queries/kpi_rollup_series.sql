@@ -1,13 +1,14 @@
 -- KPI measures per time bucket, or over the whole range (bucketSeconds 0, bucket 0), from kpi_rollup and
 -- kpi_rollup_coarse: the columns of kpi_series.sql with the same definitions, read from pre-aggregated rows instead of
--- the raw facts. The API uses it when every bucket and the range are whole 15-minute slots (15m / 1h / 1d or the whole
--- range, from / to on 15-minute marks, every UTC offset and offset change of the zone over the range on 15-minute
--- marks): then the slot of a fact lies in the bucket of the fact, so the bucket arithmetic of kpi_series.sql on the
--- slot cuts the same buckets. The range is read as up to five pieces, from the coarsest rows that lie whole in one
--- bucket (KpiSource.Cover): 15-minute rows (kpi_rollup) over [from, hoursFrom) and [hoursTo, to), hourly rows over
--- [hoursFrom, daysFrom) and [daysTo, hoursTo), daily rows over [daysFrom, daysTo); empty pieces read nothing. Hours
--- need every bucket to be whole hours in UTC (1h / 1d in a zone whose offsets are whole hours, or the whole range),
--- days whole UTC days (1d in UTC, or the whole range).
+-- the raw facts. The API uses it when every bucket is whole 15-minute slots (15m / 1h / 1d or the whole range, every
+-- UTC offset and offset change of the zone over the range on 15-minute marks): then the slot of a fact lies in the
+-- bucket of the fact, so the bucket arithmetic of kpi_series.sql on the slot cuts the same buckets. The range is read
+-- as up to seven pieces (KpiSource.Cover): the raw facts of the partial slots at its ends, [from, slotsFrom) and
+-- [slotsTo, to) (empty when from / to are on 15-minute marks), each fact as a row of its own with its own time as
+-- the slot; then the coarsest rows that lie whole in one bucket: 15-minute rows (kpi_rollup) over
+-- [slotsFrom, hoursFrom) and [hoursTo, slotsTo), hourly rows over [hoursFrom, daysFrom) and [daysTo, hoursTo), daily
+-- rows over [daysFrom, daysTo); empty pieces read nothing. Hours need every bucket to be whole hours in UTC (1h / 1d
+-- in a zone whose offsets are whole hours, or the whole range), days whole UTC days (1d in UTC, or the whole range).
 -- grain: 0 when neither grouped nor filtered by queue or rep, 1 by queue, 2 by rep (the rows at that grain carry
 -- the queueId / repId the groups and filters look at). Percentiles: per bucket and kind, the histograms of its
 -- rows merged (each (key, count) packed into one UInt64, key in the high bits, so that one sort orders them by
@@ -97,8 +98,27 @@ FROM
                arrayMap((k, c) -> bitShiftLeft(toUInt64(k), 40) + toUInt64(c), histKeys, histCounts) AS histogram
         FROM kpi_rollup FINAL
         WHERE grain = {{grain:UInt8}}
-          AND (slot >= {{from:DateTime}} AND slot < {{hoursFrom:DateTime}}
-               OR slot >= {{hoursTo:DateTime}} AND slot < {{to:DateTime}})
+          AND (slot >= {{slotsFrom:DateTime}} AND slot < {{hoursFrom:DateTime}}
+               OR slot >= {{hoursTo:DateTime}} AND slot < {{slotsTo:DateTime}})
+          AND (empty(CAST({{queueIds:Array(String)}} AS Array(String)))
+               OR has(CAST({{queueIds:Array(String)}} AS Array(String)), queueId))
+          AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))
+               OR has(CAST({{repIds:Array(String)}} AS Array(String)), repId))
+        UNION ALL
+        -- a raw fact as the row kpi_rollup_rebuild.sql would count it in (its queue / rep kept at the grain that
+        -- has them; the columns of a UNION ALL are named by its first SELECT), its value's histogram key packed as
+        -- the 15-minute rows' are
+        SELECT at AS slot, if({{grain:UInt8}} >= 1, queueId, '') AS rowQueueId, if({{grain:UInt8}} = 2, repId, '') AS rowRepId,
+               kind, detail, flag, toInt64(1) AS facts, toInt64(isNotNull(valueMs)) AS valueCount,
+               toInt64(ifNull(valueMs, 0)) AS valueSumMs, toInt64(ifNull(valueMs, 0)) AS valueMaxMs,
+               if(isNull(valueMs), emptyArrayUInt64(),
+                  [bitShiftLeft(toUInt64(if(ifNull(valueMs, 0) <= 0, toUInt16(0),
+                                            toUInt16(1 + ceil(log(ifNull(valueMs, 0)) / log((1 + 0.01) / (1 - 0.01))
+                                                              - 1e-9)))), 40) + toUInt64(1)]) AS histogram
+        FROM kpi_facts FINAL
+        WHERE deleted = 0
+          AND (at >= {{from:DateTime}} AND at < {{slotsFrom:DateTime}}
+               OR at >= {{slotsTo:DateTime}} AND at < {{to:DateTime}})
           AND (empty(CAST({{queueIds:Array(String)}} AS Array(String)))
                OR has(CAST({{queueIds:Array(String)}} AS Array(String)), queueId))
           AND (empty(CAST({{repIds:Array(String)}} AS Array(String)))

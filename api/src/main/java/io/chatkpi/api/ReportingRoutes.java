@@ -36,6 +36,18 @@ public final class ReportingRoutes {
                 Param.query("repId", "string", "only this rep"));
     }
 
+    /** Where the KPI figures are read from (KpiRequest, KpiSource). */
+    static Param sourceParam() {
+        return Param.query("source", "string", "auto (default: the rollup where it can answer, else the raw facts) "
+                + "or facts (every raw fact: the same figures, slower; includes facts the rollup has not taken in)");
+    }
+
+    private static List<Param> withSource(List<Param> params) {
+        List<Param> out = new ArrayList<>(params);
+        out.add(sourceParam());
+        return out;
+    }
+
     public static List<Route> of(ClickHouseGateway clickhouse, ClickHouseGateway analyst, LiveEwtStore ewt,
                                  Clock clock) {
         KpiHandlers kpis = new KpiHandlers(clickhouse, ewt, clock);
@@ -44,12 +56,14 @@ public final class ReportingRoutes {
 
         List<Param> series = new ArrayList<>(rangeParams());
         series.add(Param.query("granularity", "string", "1m|5m|15m|1h|1d (default 1h); at most 10,000 buckets"));
+        series.add(sourceParam());
         routes.add(new Route(new RouteSpec("GET", "/api/v1/kpis", MANAGER_ROLES,
                 "KPI time series (every bucket, empty ones with zero counts and null averages) and range totals.",
                 series, null, JSON), kpis::series));
 
         List<Param> summary = new ArrayList<>(rangeParams());
         summary.add(Param.query("compare", "string", "previous: also the previous period of equal length"));
+        summary.add(sourceParam());
         routes.add(new Route(new RouteSpec("GET", "/api/v1/kpis/summary", MANAGER_ROLES,
                 "KPI totals over the range, optionally with the previous period and the change.",
                 summary, null, JSON), kpis::summary));
@@ -78,7 +92,7 @@ public final class ReportingRoutes {
                 rangeParams().get(3));
         routes.add(new Route(new RouteSpec("GET", "/api/v1/reps", MANAGER_ROLES,
                 "KPIs per rep over the range (the /kpis totals object for each rep with work in it).",
-                repParams, null, JSON), dashboard::reps));
+                withSource(repParams), null, JSON), dashboard::reps));
         List<Param> historyParams = new ArrayList<>(repParams);
         historyParams.add(Param.query("granularity", "string", "1m|5m|15m|1h|1d (default 1h); at most 10,000 buckets"));
         routes.add(new Route(new RouteSpec("GET", "/api/v1/ewt/history", MANAGER_ROLES,

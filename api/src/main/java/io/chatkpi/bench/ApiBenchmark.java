@@ -38,6 +38,7 @@ final class ApiBenchmark {
     private static final long SESSIONS_PER_INSERT = 1_000_000;
     static final Duration KPI_RANGE = Duration.ofDays(30);
     private static final int RAW_BASELINE_REQUESTS = 3;
+    private static final int OFF_MARKS_REQUESTS = 20;
 
     private final BenchStack stack;
     private final LiveStack live;
@@ -169,10 +170,13 @@ final class ApiBenchmark {
         int errors = timed.errors();
         String firstError = timed.firstError();
         if (firstError != null) Progress.say("api: KPI errors, the first: %s", firstError);
-        BenchResults.RawBaseline raw = rawBaseline(from.plus(Duration.ofMinutes(1)), to);
+        BenchResults.TimedPath offMarks = timedPath("/api/v1/kpis?from=" + from.plus(Duration.ofMinutes(1)) + "&to="
+                + to + "&granularity=1h", OFF_MARKS_REQUESTS, "off the 15-minute marks (rollup + the ends' raw facts)");
+        BenchResults.TimedPath raw = timedPath(path + "&source=facts", RAW_BASELINE_REQUESTS,
+                "raw-facts baseline (source=facts)");
         BenchResults.KpiQueries result = new BenchResults.KpiQueries(total, facts, latencies.percentileMs(50),
                 latencies.percentileMs(99), latencies.maxMs(), latencies.count(), errors, loadSeconds, path,
-                rollupRows, rollupSeconds, raw, mergeWaitSeconds, timed.warmUp());
+                rollupRows, rollupSeconds, offMarks, raw, mergeWaitSeconds, timed.warmUp());
         Progress.say("api: KPI (30 days, 1 h, %,d sessions, %,d facts) p50 %s ms, p99 %s ms over %d requests",
                 total, facts, FreshnessBenchmark.fmt(result.p50Ms()), FreshnessBenchmark.fmt(result.p99Ms()),
                 latencies.count());
@@ -202,21 +206,19 @@ final class ApiBenchmark {
     }
 
     /**
-     * The baseline of the same run: 30 days at 1 h from one minute past the range's start, which the rollup cannot
-     * answer (bounds off the 15-minute marks), so every raw fact is read. A few requests only (each reads ~100 M rows
-     * at full size), within --kpi-max-seconds.
+     * Up to {@code max} requests of {@code path} (within --kpi-max-seconds), after the measured ones: the same range off
+     * the 15-minute marks, and the baseline of the same run, the same request read from the raw facts (each of those
+     * reads ~100 M rows at full size: a few only).
      */
-    private BenchResults.RawBaseline rawBaseline(Instant from, Instant to) throws Exception {
-        String path = "/api/v1/kpis?from=" + from + "&to=" + to + "&granularity=1h";
-        TimedRequests timed = timedRequests(path, RAW_BASELINE_REQUESTS, false);
+    private BenchResults.TimedPath timedPath(String path, int max, String what) throws Exception {
+        TimedRequests timed = timedRequests(path, max, false);
         Latencies latencies = timed.latencies();
-        int errors = timed.errors();
-        String firstError = timed.firstError();
-        if (firstError != null) Progress.say("api: KPI raw-facts baseline errors, the first: %s", firstError);
-        Progress.say("api: KPI raw-facts baseline (bounds off the 15-minute marks) p50 %s ms over %d requests",
-                FreshnessBenchmark.fmt(latencies.percentileMs(50)), latencies.count());
-        return new BenchResults.RawBaseline(latencies.percentileMs(50), latencies.percentileMs(99), latencies.count(),
-                errors, path);
+        if (timed.firstError() != null) Progress.say("api: KPI %s errors, the first: %s", what, timed.firstError());
+        Progress.say("api: KPI %s p50 %s ms, p99 %s ms over %d requests", what,
+                FreshnessBenchmark.fmt(latencies.percentileMs(50)), FreshnessBenchmark.fmt(latencies.percentileMs(99)),
+                latencies.count());
+        return new BenchResults.TimedPath(latencies.percentileMs(50), latencies.percentileMs(99), latencies.count(),
+                timed.errors(), path);
     }
 
     private record TimedRequests(Latencies latencies, int errors, String firstError, BenchResults.WarmUp warmUp) {}

@@ -54,14 +54,15 @@ public record BenchResults(
 
     /**
      * Sequential requests of /api/v1/kpis over 30 days at 1 h (answered from kpi_rollup), after kpi_rollup was filled
-     * from the loaded facts with kpi_rollup_rebuild.sql day by day (rollupSeconds); and, as the baseline in the same
-     * run, the same request one minute later (off the 15-minute marks: answered from the raw kpi_facts).
+     * from the loaded facts with kpi_rollup_rebuild.sql day by day (rollupSeconds); then the same range one minute in
+     * (offMarks: off the 15-minute marks, the rollup with the raw facts of the partial slots at the ends), and, as the
+     * baseline in the same run, the first request with {@code source=facts} (raw: every fact read from kpi_facts).
      *
      * @param mergeWaitSeconds how long the bench waited, before timing, for ClickHouse to merge what it loaded
      */
     public record KpiQueries(long sessions, long kpiFacts, Double p50Ms, Double p99Ms, Double maxMs, int requests,
                              int errors, double loadSeconds, String path, long rollupRows, double rollupSeconds,
-                             RawBaseline raw, double mergeWaitSeconds, WarmUp warmUp) {}
+                             TimedPath offMarks, TimedPath raw, double mergeWaitSeconds, WarmUp warmUp) {}
 
     /**
      * The KPI requests sent before the measured ones (not counted in them): how many, the very first (a cold API and
@@ -69,6 +70,6 @@ public record BenchResults(
      */
     public record WarmUp(int requests, Double firstMs, Double maxMs) {}
 
-    /** The raw-facts path: the request whose bounds are off the 15-minute marks. */
-    public record RawBaseline(Double p50Ms, Double p99Ms, int requests, int errors, String path) {}
+    /** A few requests of one path beside the measured KPI requests. */
+    public record TimedPath(Double p50Ms, Double p99Ms, int requests, int errors, String path) {}
 }

@@ -54,8 +54,13 @@ final class ResultsTable {
             rows.add(new Row(String.format("KPI rollup rebuild s (%,d rows)", k.rollupRows()), num(k.rollupSeconds()),
                     "", ""));
             rows.add(new Row("KPI wait for ClickHouse's merges of the load s", num(k.mergeWaitSeconds()), "", ""));
+            if (k.offMarks() != null) {
+                rows.add(new Row(String.format("KPI off the 15-minute marks p50 ms (%d requests)",
+                        k.offMarks().requests()), ms(k.offMarks().p50Ms()), "", ""));
+                rows.add(new Row("KPI off the 15-minute marks p99 ms", ms(k.offMarks().p99Ms()), "", ""));
+            }
             if (k.raw() != null) {
-                rows.add(new Row(String.format("KPI raw-facts path p50 ms (baseline, %d requests)", k.raw().requests()),
+                rows.add(new Row(String.format("KPI raw-facts path p50 ms (baseline, source=facts, %d requests)", k.raw().requests()),
                         ms(k.raw().p50Ms()), "", ""));
             }
         }

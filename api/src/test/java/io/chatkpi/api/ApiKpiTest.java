@@ -317,7 +317,7 @@ class ApiKpiTest {
     }
 
     /**
-     * Which source answers: kpi_rollup for whole slots, kpi_facts for the rest. Facts written after the rollup was
+     * Which source answers: kpi_rollup for whole slots, kpi_facts for the rest (and when asked for). Facts written after the rollup was
      * built (as if the job had not written their slots yet) are seen by the raw path only: here the two sources
      * deliberately differ, so the figures show which one answered, and the header names it.
      */
@@ -338,10 +338,18 @@ class ApiKpiTest {
         cases.put("/api/v1/kpis/summary?" + hour, new Object[] {"rollup", 0L});
         cases.put("/api/v1/kpis?" + hour + "&granularity=5m", new Object[] {"facts", 1L});
         cases.put("/api/v1/kpis?" + hour + "&granularity=1m&queueId=tech", new Object[] {"facts", 1L});
+        // bounds off the marks: the whole slots from the rollup, the partial slot at each end from the raw facts
         cases.put("/api/v1/kpis?from=2026-12-05T10:05:00Z&to=2026-12-05T11:00:00Z&granularity=1h",
-                new Object[] {"facts", 1L});
+                new Object[] {"rollup,facts", 1L});
         cases.put("/api/v1/kpis/summary?from=2026-12-05T10:00:00Z&to=2026-12-05T10:10:00Z",
-                new Object[] {"facts", 1L});
+                new Object[] {"rollup,facts", 1L});
+        cases.put("/api/v1/kpis?from=2026-12-05T10:00:00Z&to=2026-12-05T10:50:00Z&granularity=15m",
+                new Object[] {"rollup,facts", 0L});
+        cases.put("/api/v1/kpis?from=2026-12-05T09:59:59Z&to=2026-12-05T10:15:00Z",
+                new Object[] {"rollup,facts", 0L});
+        // asked for: the raw facts even where the rollup could answer
+        cases.put("/api/v1/kpis?" + hour + "&granularity=15m&source=facts", new Object[] {"facts", 1L});
+        cases.put("/api/v1/kpis/summary?" + hour + "&source=facts", new Object[] {"facts", 1L});
         // Monrovia kept -00:44:30 until 1972: bounds on 15-minute marks, local hours are not
         cases.put("/api/v1/kpis?from=1971-06-01T00:00:00Z&to=1971-06-02T00:00:00Z&tz=Africa/Monrovia&granularity=1h",
                 new Object[] {"facts", 1L});
@@ -500,6 +508,7 @@ class ApiKpiTest {
                 Map.entry("/api/v1/kpis?from=2026-01-01&to=2026-03-01&granularity=1m", "granularity"),
                 Map.entry("/api/v1/kpis?from=" + from + "&to=" + to + "&queueId=a'%20OR%201=1", "queueId"),
                 Map.entry("/api/v1/kpis/summary?from=" + from + "&to=" + to + "&compare=last-year", "compare"),
+                Map.entry("/api/v1/kpis?from=" + from + "&to=" + to + "&source=rollup", "source"),
                 Map.entry("/api/v1/sessions?from=" + from + "&to=" + to + "&limit=0", "limit"),
                 Map.entry("/api/v1/sessions?from=" + from + "&to=" + to + "&limit=ten", "limit"),
                 Map.entry("/api/v1/sessions?from=" + from + "&to=" + to + "&cursor=garbage", "cursor"),

@@ -51,6 +51,8 @@ class BenchSmokeTest {
         assertThat(r.api().kpi().warmUp().requests()).isBetween(1, 3);
         assertThat(r.api().kpi().warmUp().firstMs()).isPositive();
         assertThat(r.api().kpi().rollupRows()).isPositive();
+        assertThat(r.api().kpi().offMarks().requests()).isPositive();
+        assertThat(r.api().kpi().offMarks().errors()).isZero();
         assertThat(r.api().kpi().raw().requests()).isPositive();
         assertThat(r.api().kpi().raw().errors()).isZero();
         assertThat(r.peakRssMb().values()).allSatisfy(v -> assertThat(v).isPositive());
@@ -68,7 +70,8 @@ class BenchSmokeTest {
         for (String path : List.of("/machine/cores", "/machine/java", "/machine/clickhouse", "/pipeline/events",
                 "/pipeline/eventsPerSec", "/pipeline/baselineEventsPerSec", "/pipeline/ratio", "/ewtFreshnessMs/p50",
                 "/ewtFreshnessMs/p99", "/ewtFreshnessMs/max", "/ewtFreshnessMs/samples", "/api/ewt/rps",
-                "/api/ewt/p50Ms", "/api/ewt/p99Ms", "/api/kpi/sessions", "/api/kpi/p50Ms", "/api/kpi/p99Ms", "/api/kpi/mergeWaitSeconds")) {
+                "/api/ewt/p50Ms", "/api/ewt/p99Ms", "/api/kpi/sessions", "/api/kpi/p50Ms", "/api/kpi/p99Ms", "/api/kpi/mergeWaitSeconds",
+                "/api/kpi/offMarks/p50Ms", "/api/kpi/offMarks/p99Ms", "/api/kpi/raw/p50Ms")) {
             assertThat(file.at(path).isNumber() || file.at(path).isTextual()).as(path).isTrue();
         }
         assertThat(file.path("peakRssMb").size()).isEqualTo(3);

@@ -46,7 +46,7 @@ public final class DashboardHandlers {
             rep.put("repId", repId);
             rep.set("kpis", KpiMeasures.toJson(row, new KpiMeasures.Breakdown(Map.of())));
         }
-        ctx.header(KpiSource.HEADER, source.id());
+        ctx.header(KpiSource.HEADER, KpiSource.headerValue(r.sourceIds(source)));
         ctx.json(out);
     }
 

@@ -73,7 +73,7 @@ public final class KpiHandlers {
             item.set("kpis", KpiMeasures.toJson(rows.get(key), details.getOrDefault(key, empty())));
         }
         out.set("totals", totals.json());
-        ctx.header(KpiSource.HEADER, source.id());
+        ctx.header(KpiSource.HEADER, KpiSource.headerValue(r.sourceIds(source)));
         Json.stream(ctx, out);
     }
 
@@ -84,14 +84,14 @@ public final class KpiHandlers {
         ObjectNode out = header(r);
         out.remove("granularity");
         KpiSource source = r.source(true);
-        List<KpiSource> used = new ArrayList<>(List.of(source));
+        List<String> used = new ArrayList<>(r.sourceIds(source));
         PendingTotals pendingCurrent = totals(r, source);
         KpiRequest p = r.previous();
         PendingTotals pendingPrevious = compare == null ? null : totals(p, p.source(true));
         ObjectNode current = pendingCurrent.json();
         out.set("totals", current);
         if (compare != null) {
-            used.add(p.source(true));
+            used.addAll(p.sourceIds(p.source(true)));
             ObjectNode prev = pendingPrevious.json();
             ObjectNode previous = out.putObject("previous");
             previous.put("from", p.from().toString());

@@ -8,10 +8,18 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** The common parameters of the KPI endpoints: {@code from, to, tz, granularity, queueId, repId}. */
+/**
+ * The common parameters of the KPI endpoints: {@code from, to, tz, granularity, queueId, repId, source}.
+ * {@code source=facts} reads every raw fact even where the rollup could answer (the same figures, slower): to check
+ * the rollup against its facts, or to see facts the rollup has not taken in yet (it lags by up to a checkpoint).
+ */
 public record KpiRequest(Instant from, Instant to, ZoneId zone, Granularity granularity, String queueId,
-                         String repId) {
+                         String repId, boolean rawFactsOnly) {
+
+    /** The values of {@code source}: {@code auto} (the default) lets {@link KpiSource#choose} pick. */
+    public static final Set<String> SOURCES = Set.of("auto", "facts");
 
     public static final int MAX_BUCKETS = 10_000;
 
@@ -23,8 +31,9 @@ public record KpiRequest(Instant from, Instant to, ZoneId zone, Granularity gran
         String g = Params.optional(ctx, "granularity");
         Granularity granularity = g == null ? Granularity.HOUR : Granularity.fromId(g).orElseThrow(
                 () -> ApiException.badParameter("granularity", "must be one of 1m, 5m, 15m, 1h, 1d"));
+        String source = Params.oneOf("source", Params.optional(ctx, "source"), SOURCES);
         return new KpiRequest(from, to, zone, granularity, Params.id("queueId", Params.optional(ctx, "queueId")),
-                Params.id("repId", Params.optional(ctx, "repId")));
+                Params.id("repId", Params.optional(ctx, "repId")), "facts".equals(source));
     }
 
     /** Bucket starts covering the range; 400 naming granularity when there would be too many. */
@@ -36,12 +45,17 @@ public record KpiRequest(Instant from, Instant to, ZoneId zone, Granularity gran
     /** The period of equal length just before this one. */
     public KpiRequest previous() {
         Duration length = Duration.between(from, to);
-        return new KpiRequest(from.minus(length), from, zone, granularity, queueId, repId);
+        return new KpiRequest(from.minus(length), from, zone, granularity, queueId, repId, rawFactsOnly);
     }
 
     /** Where the series (whole range only: total) is read from. */
     public KpiSource source(boolean total) {
-        return KpiSource.choose(from, to, zone, total ? null : granularity);
+        return rawFactsOnly ? KpiSource.FACTS : KpiSource.choose(from, to, zone, total ? null : granularity);
+    }
+
+    /** What a read of this request's range from {@code source} touches ({@link KpiSource#HEADER}). */
+    public List<String> sourceIds(KpiSource source) {
+        return source.ids(from, to);
     }
 
     /** The grain of the filters (this request groups by time only). */

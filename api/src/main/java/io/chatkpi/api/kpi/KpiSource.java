@@ -10,8 +10,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Where the KPI figures of a request are read. {@link #ROLLUP}: kpi_rollup, the 15-minute slots the KPI job keeps,
- * and kpi_rollup_coarse, the same added up per hour and per day (see {@link Cover}); {@link #FACTS}: every raw fact
- * of kpi_facts, for what the slots cannot answer.
+ * and kpi_rollup_coarse, the same added up per hour and per day (see {@link Cover}), with the raw facts of the partial
+ * slots at the ends of a range off the 15-minute marks; {@link #FACTS}: every raw fact of kpi_facts, for what the
+ * slots cannot answer (1m / 5m buckets, zone offsets off the marks) or when a request asks for it ({@code source=facts}).
  * Both return the same columns with the same definitions (kpi_rollup_series.sql / kpi_series.sql,
  * kpi_rollup_breakdown.sql / kpi_breakdown.sql), so the choice changes the speed, never a figure.
  */
@@ -39,15 +40,22 @@ public enum KpiSource {
     }
 
     /**
-     * The rollup when every bucket and the range are whole slots: from / to on 15-minute marks and, unless the
-     * request is for the whole range only (granularity null), 15m / 1h / 1d buckets in a zone whose offsets and
-     * offset changes over the range all fall on 15-minute marks (then a fact's slot lies in the fact's bucket).
+     * The rollup when every bucket is whole slots: unless the request is for the whole range only (granularity null),
+     * 15m / 1h / 1d buckets in a zone whose offsets and offset changes over the range all fall on 15-minute marks
+     * (then a fact's slot lies in the fact's bucket). from / to may lie anywhere: the partial slots at the ends are
+     * read from the raw facts (at most two slots' worth).
      */
     public static KpiSource choose(Instant from, Instant to, ZoneId zone, Granularity granularity) {
-        if (from.getEpochSecond() % SLOT_SECONDS != 0 || to.getEpochSecond() % SLOT_SECONDS != 0) return FACTS;
         if (granularity == null) return ROLLUP;
         if (granularity.seconds() % SLOT_SECONDS != 0) return FACTS;
         return ZoneOffsets.of(zone, from, to).onSlotMarks(SLOT_SECONDS) ? ROLLUP : FACTS;
+    }
+
+    /** What a read of [from, to) from this source touches, for {@link #HEADER}: the rollup, with the edges' facts. */
+    public List<String> ids(Instant from, Instant to) {
+        if (this == FACTS) return List.of(FACTS.id);
+        boolean onMarks = from.getEpochSecond() % SLOT_SECONDS == 0 && to.getEpochSecond() % SLOT_SECONDS == 0;
+        return onMarks ? List.of(ROLLUP.id) : List.of(ROLLUP.id, FACTS.id);
     }
 
     /**
@@ -93,12 +101,15 @@ public enum KpiSource {
     }
 
     /**
-     * How kpi_rollup_series.sql reads a range: 15-minute rows (kpi_rollup) over [from, hoursFrom) and [hoursTo, to),
-     * hourly rows (kpi_rollup_coarse) over [hoursFrom, daysFrom) and [daysTo, hoursTo), daily rows over
-     * [daysFrom, daysTo). The coarsest rows that lie whole inside one bucket, so a month reads ~30 daily or ~720
-     * hourly histograms per kind instead of ~2,900: merging histograms is what a request spends its time on.
+     * How kpi_rollup_series.sql reads a range [from, to): the raw facts over [from, slotsFrom) and [slotsTo, to) (the
+     * partial slots at the ends, empty when from / to are on 15-minute marks), 15-minute rows (kpi_rollup) over
+     * [slotsFrom, hoursFrom) and [hoursTo, slotsTo), hourly rows (kpi_rollup_coarse) over [hoursFrom, daysFrom) and
+     * [daysTo, hoursTo), daily rows over [daysFrom, daysTo). The coarsest rows that lie whole inside one bucket, so a
+     * month reads ~30 daily or ~720 hourly histograms per kind instead of ~2,900: merging histograms is what a request
+     * spends its time on.
      */
-    public record Cover(Instant hoursFrom, Instant daysFrom, Instant daysTo, Instant hoursTo) {
+    public record Cover(Instant slotsFrom, Instant hoursFrom, Instant daysFrom, Instant daysTo, Instant hoursTo,
+                        Instant slotsTo) {
 
         public static final long HOUR = 3_600;
         public static final long DAY = 86_400;
@@ -127,35 +138,42 @@ public enum KpiSource {
             return of((Instant) values.get("from"), (Instant) values.get("to"), span);
         }
 
-        /** [from, to) on 15-minute marks as whole days, then whole hours, of at most {@code span}, then slots. */
+        /**
+         * [from, to) as the whole slots inside it, of them whole days, then whole hours, of at most {@code span}, then
+         * slots; what is left at the ends (less than a slot each) is the raw facts'.
+         */
         public static Cover of(Instant from, Instant to, long span) {
-            long f = from.getEpochSecond();
             long t = to.getEpochSecond();
-            long hoursFrom = t;
-            long hoursTo = t;
-            long daysFrom = t;
-            long daysTo = t;
-            if (span >= HOUR && ceil(f, HOUR) < Math.floorDiv(t, HOUR) * HOUR) {
+            long slotsFrom = Math.min(ceil(from.getEpochSecond(), SLOT_SECONDS), t);
+            long slotsTo = Math.max(Math.floorDiv(t, SLOT_SECONDS) * SLOT_SECONDS, slotsFrom);
+            long f = slotsFrom;
+            long hoursFrom = slotsTo;
+            long hoursTo = slotsTo;
+            long daysFrom = slotsTo;
+            long daysTo = slotsTo;
+            if (span >= HOUR && ceil(f, HOUR) < Math.floorDiv(slotsTo, HOUR) * HOUR) {
                 hoursFrom = ceil(f, HOUR);
-                hoursTo = Math.floorDiv(t, HOUR) * HOUR;
+                hoursTo = Math.floorDiv(slotsTo, HOUR) * HOUR;
                 daysFrom = hoursTo;
                 daysTo = hoursTo;
-                if (span >= DAY && ceil(f, DAY) < Math.floorDiv(t, DAY) * DAY) {
+                if (span >= DAY && ceil(f, DAY) < Math.floorDiv(slotsTo, DAY) * DAY) {
                     daysFrom = ceil(f, DAY);
-                    daysTo = Math.floorDiv(t, DAY) * DAY;
+                    daysTo = Math.floorDiv(slotsTo, DAY) * DAY;
                 }
             }
-            return new Cover(Instant.ofEpochSecond(hoursFrom), Instant.ofEpochSecond(daysFrom),
-                    Instant.ofEpochSecond(daysTo), Instant.ofEpochSecond(hoursTo));
+            return new Cover(Instant.ofEpochSecond(slotsFrom), Instant.ofEpochSecond(hoursFrom),
+                    Instant.ofEpochSecond(daysFrom), Instant.ofEpochSecond(daysTo), Instant.ofEpochSecond(hoursTo),
+                    Instant.ofEpochSecond(slotsTo));
         }
 
         private static long ceil(long seconds, long unit) {
             return Math.floorDiv(seconds + unit - 1, unit) * unit;
         }
 
-        /** The placeholders of kpi_rollup_series.sql: hoursFrom, daysFrom, daysTo, hoursTo. */
+        /** The placeholders of kpi_rollup_series.sql: slotsFrom, hoursFrom, daysFrom, daysTo, hoursTo, slotsTo. */
         public Map<String, Object> sqlValues() {
-            return Map.of("hoursFrom", hoursFrom, "daysFrom", daysFrom, "daysTo", daysTo, "hoursTo", hoursTo);
+            return Map.of("slotsFrom", slotsFrom, "hoursFrom", hoursFrom, "daysFrom", daysFrom, "daysTo", daysTo,
+                    "hoursTo", hoursTo, "slotsTo", slotsTo);
         }
     }
 
@@ -174,8 +192,8 @@ public enum KpiSource {
         return clickhouse.rowsAsync(breakdownQuery, v);
     }
 
-    /** The header value for the sources that answered one response (in order, once each). */
-    public static String headerValue(List<KpiSource> used) {
-        return String.join(",", used.stream().distinct().map(KpiSource::id).toList());
+    /** The header value for the sources that answered one response (in order, once each; see {@link #ids}). */
+    public static String headerValue(List<String> ids) {
+        return String.join(",", ids.stream().distinct().toList());
     }
 }

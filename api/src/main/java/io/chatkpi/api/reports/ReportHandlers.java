@@ -171,7 +171,7 @@ public final class ReportHandlers {
     private void respond(Context ctx, ReportDefinition def, String format) {
         List<Map<String, Object>> rows = new ArrayList<>();
         KpiSource source = def.source();
-        ctx.header(KpiSource.HEADER, source.id());
+        ctx.header(KpiSource.HEADER, KpiSource.headerValue(source.ids(def.from(), def.to())));
         for (JsonNode row : source.series(clickhouse, def.sqlValues(), def.grain())) {
             ObjectNode kpis = KpiMeasures.toJson(row, new KpiMeasures.Breakdown(Map.of()));
             Map<String, Object> out = new java.util.LinkedHashMap<>();
