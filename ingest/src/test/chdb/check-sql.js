@@ -37,6 +37,17 @@ function sample(type, where) {
   throw new Error(`${where}: placeholder type ${type} is not one SqlTemplate supports`);
 }
 
+// Optional sections of a query, as SqlTemplate.without cuts them: the lines from "-- begin NAME" to "-- end NAME".
+function sectionsOf(sql) {
+  return [...sql.matchAll(/^[ \t]*-- begin (\w+)/gm)].map((m) => m[1]);
+}
+
+function without(sql, name) {
+  const section = new RegExp(`^[ \\t]*-- begin ${name}\\b[^\\n]*\\n[\\s\\S]*?^[ \\t]*-- end ${name}\\b[^\\n]*(\\n|$)`, 'm');
+  if (!section.test(sql)) throw new Error(`no section ${name}`);
+  return sql.replace(section, '');
+}
+
 function fillPlaceholders(sql, where) {
   const filled = sql.replace(PLACEHOLDER, (_, name, type) => sample(type, where));
   const stray = filled.indexOf('{{');
@@ -103,15 +114,19 @@ function main() {
     const queries = listSql(queriesDir);
     for (const file of queries) {
       const where = `queries/${file}`;
-      const list = statements(fs.readFileSync(path.join(queriesDir, file), 'utf8'));
-      list.forEach((sql, i) => {
-        try {
-          session.query(fillPlaceholders(sql, where), 'JSONEachRow');
-        } catch (e) {
-          fail(where, i + 1, sql, e);
-        }
-        queryStatements++;
-      });
+      const text = fs.readFileSync(path.join(queriesDir, file), 'utf8');
+      // a query with optional sections (SqlTemplate.without) runs with and without each of them
+      const variants = [[where, text], ...sectionsOf(text).map((name) => [`${where} without ${name}`, without(text, name)])];
+      for (const [label, variant] of variants) {
+        statements(variant).forEach((sql, i) => {
+          try {
+            session.query(fillPlaceholders(sql, where), 'JSONEachRow');
+          } catch (e) {
+            fail(label, i + 1, sql, e);
+          }
+          queryStatements++;
+        });
+      }
     }
     console.log(`check-sql: ClickHouse ${version} (chdb): ${schemaStatements} schema statements in `
       + `${migrations.length} files and ${queryStatements} query statements in ${queries.length} files: all passed`);

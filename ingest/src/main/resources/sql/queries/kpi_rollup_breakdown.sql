@@ -26,6 +26,7 @@ FROM
            OR slot >= {{hoursTo:DateTime}} AND slot < {{slotsTo:DateTime}})
       AND ({{queueId:String}} = '' OR queueId = {{queueId:String}})
       AND ({{repId:String}} = '' OR repId = {{repId:String}})
+    -- begin edges (left out of reads on the 15-minute marks, as in kpi_rollup_series.sql)
     UNION ALL
     SELECT at AS slot, kind, detail, toInt64(1) AS facts
     FROM kpi_facts FINAL
@@ -35,6 +36,7 @@ FROM
            OR at >= {{slotsTo:DateTime}} AND at < {{to:DateTime}})
       AND ({{queueId:String}} = '' OR queueId = {{queueId:String}})
       AND ({{repId:String}} = '' OR repId = {{repId:String}})
+    -- end edges
     UNION ALL
     SELECT slot, kind, detail, facts
     FROM kpi_rollup_coarse FINAL

@@ -80,6 +80,13 @@ public final class ClickHouseGateway implements AutoCloseable {
         return SqlTemplate.render(template, values);
     }
 
+    /** The SQL of a named query without its section {@code leftOut} ({@link SqlTemplate#without}), filled. */
+    public String render(String queryName, String leftOut, Map<String, ?> values) {
+        String template = templates.computeIfAbsent(queryName + " without " + leftOut,
+                n -> SqlTemplate.without(SqlResources.load("queries/" + queryName + ".sql"), leftOut));
+        return SqlTemplate.render(template, values);
+    }
+
     /** All rows of a named query. */
     public List<JsonNode> rows(String queryName, Map<String, ?> values) {
         String sql = render(queryName, values);
@@ -92,6 +99,14 @@ public final class ClickHouseGateway implements AutoCloseable {
      */
     public CompletableFuture<List<JsonNode>> rowsAsync(String queryName, Map<String, ?> values) {
         return CompletableFuture.supplyAsync(() -> rows(queryName, values), pool);
+    }
+
+    /** {@link #rowsAsync(String, Map)} of the named query without its section {@code leftOut}. */
+    public CompletableFuture<List<JsonNode>> rowsAsync(String queryName, String leftOut, Map<String, ?> values) {
+        return CompletableFuture.supplyAsync(() -> {
+            String sql = render(queryName, leftOut, values);
+            return bounded(queryId -> client.queryJson(sql, queryId), false);
+        }, pool);
     }
 
     /** The result of {@link #rowsAsync}, with the API error the query failed with (not a wrapper of it). */

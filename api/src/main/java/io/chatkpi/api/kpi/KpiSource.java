@@ -24,6 +24,8 @@ public enum KpiSource {
     public static final String HEADER = "X-Chatkpi-Kpi-Source";
     /** kpi_rollup's slot. */
     public static final long SLOT_SECONDS = 900;
+    /** The section of the rollup queries that reads the raw facts of the partial slots at a range's ends. */
+    public static final String EDGES = "edges";
 
     private final String id;
     private final String seriesQuery;
@@ -54,8 +56,7 @@ public enum KpiSource {
     /** What a read of [from, to) from this source touches, for {@link #HEADER}: the rollup, with the edges' facts. */
     public List<String> ids(Instant from, Instant to) {
         if (this == FACTS) return List.of(FACTS.id);
-        boolean onMarks = from.getEpochSecond() % SLOT_SECONDS == 0 && to.getEpochSecond() % SLOT_SECONDS == 0;
-        return onMarks ? List.of(ROLLUP.id) : List.of(ROLLUP.id, FACTS.id);
+        return onMarks(from, to) ? List.of(ROLLUP.id) : List.of(ROLLUP.id, FACTS.id);
     }
 
     /**
@@ -96,8 +97,26 @@ public enum KpiSource {
         v.put("sessionLevel", grain.sessionLevel);
         if (this == FACTS) return clickhouse.rowsAsync(seriesQuery, v);
         v.put("grain", grain.code);
-        v.putAll(Cover.of(values).sqlValues());
-        return clickhouse.rowsAsync(seriesQuery, v);
+        return rollupRowsAsync(clickhouse, seriesQuery, v);
+    }
+
+    /**
+     * A rollup query over its cover; on the 15-minute marks without its raw-facts branch (section {@link #EDGES}),
+     * which would read nothing there but still cost a few ms of every request (a UNION ALL branch is set up and run
+     * whatever it reads; measured on the bench's month: ~8 ms of ~130).
+     */
+    private static CompletableFuture<List<JsonNode>> rollupRowsAsync(ClickHouseGateway clickhouse, String query,
+                                                                     Map<String, Object> v) {
+        v.putAll(Cover.of(v).sqlValues());
+        if (!onMarks((Instant) v.get("from"), (Instant) v.get("to"))) return clickhouse.rowsAsync(query, v);
+        // from / to bound only the edges: the whole slots are [slotsFrom, slotsTo)
+        v.remove("from");
+        v.remove("to");
+        return clickhouse.rowsAsync(query, EDGES, v);
+    }
+
+    private static boolean onMarks(Instant from, Instant to) {
+        return from.getEpochSecond() % SLOT_SECONDS == 0 && to.getEpochSecond() % SLOT_SECONDS == 0;
     }
 
     /**
@@ -185,11 +204,9 @@ public enum KpiSource {
     public CompletableFuture<List<JsonNode>> breakdownAsync(ClickHouseGateway clickhouse, Map<String, Object> values,
                                                             Grain grain) {
         Map<String, Object> v = new HashMap<>(values);
-        if (this == ROLLUP) {
-            v.put("grain", grain.code);
-            v.putAll(Cover.of(values).sqlValues());
-        }
-        return clickhouse.rowsAsync(breakdownQuery, v);
+        if (this == FACTS) return clickhouse.rowsAsync(breakdownQuery, v);
+        v.put("grain", grain.code);
+        return rollupRowsAsync(clickhouse, breakdownQuery, v);
     }
 
     /** The header value for the sources that answered one response (in order, once each; see {@link #ids}). */

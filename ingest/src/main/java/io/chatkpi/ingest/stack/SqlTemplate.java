@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,6 +28,8 @@ public final class SqlTemplate {
     /** The one pattern of a placeholder; check-sql.js uses the same expression. */
     public static final Pattern PLACEHOLDER =
         Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*:\\s*([A-Za-z0-9_]+(?:\\([A-Za-z0-9_() ]*\\))?)\\s*}}");
+
+    private static final Pattern SECTION_BEGIN = Pattern.compile("(?m)^[ \\t]*-- begin (\\w+)");
 
     private SqlTemplate() {
     }
@@ -59,6 +62,32 @@ public final class SqlTemplate {
             throw new IllegalArgumentException("values given for no placeholder: " + unused);
         }
         return out.toString();
+    }
+
+    /**
+     * {@code template} without its section {@code name}: the lines from {@code -- begin name} to {@code -- end name},
+     * both included (e.g. a UNION ALL branch that only some requests need: ClickHouse pays for a branch even when it
+     * reads nothing). The text stays fixed per variant; a section that is not there is an error, not a no-op.
+     */
+    public static String without(String template, String name) {
+        Pattern section = Pattern.compile("(?m)^[ \\t]*-- begin " + Pattern.quote(name) + "\\b[^\\n]*\\n(?s:.*?)"
+            + "^[ \\t]*-- end " + Pattern.quote(name) + "\\b[^\\n]*(\\n|\\z)");
+        Matcher m = section.matcher(template);
+        if (!m.find()) {
+            throw new IllegalArgumentException("no section '" + name + "' (-- begin " + name + " ... -- end " + name
+                + ") in the template");
+        }
+        return m.replaceAll("");
+    }
+
+    /** The names of a template's sections ({@link #without}), in order of appearance. */
+    public static List<String> sections(String template) {
+        Matcher m = SECTION_BEGIN.matcher(template);
+        List<String> names = new java.util.ArrayList<>();
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
     }
 
     /** The names and types of a template's placeholders, in order of appearance. */

@@ -46,7 +46,13 @@ class SqlCompatibilityTest {
                 statements += runEach(client, migration.path(), migration.sql(), false);
             }
             for (String query : SqlResources.list("queries")) {
-                statements += runEach(client, query, SqlResources.load(query), true);
+                String sql = SqlResources.load(query);
+                statements += runEach(client, query, sql, true);
+                // and without each optional section, as the API may send it (SqlTemplate.without)
+                for (String section : SqlTemplate.sections(sql)) {
+                    statements += runEach(client, query + " without " + section, SqlTemplate.without(sql, section),
+                        true);
+                }
             }
         } finally {
             admin.execute("DROP DATABASE IF EXISTS " + SqlLiteral.identifier(database));

@@ -61,4 +61,32 @@ class SqlTemplateTest {
         assertThat(SqlTemplate.placeholders("a = {{a:String}} and b in {{b:Array( UInt64 )}}"))
             .containsExactly(Map.entry("a", "String"), Map.entry("b", "Array(UInt64)"));
     }
+
+    @Test
+    void leavesOutANamedSectionAndOnlyThatOne() {
+        String template = """
+            SELECT x FROM (
+                SELECT 1 AS x
+                -- begin edges: only off the marks
+                UNION ALL
+                SELECT {{a:UInt8}} AS x
+                -- end edges
+                -- begin edgesToo
+                UNION ALL
+                SELECT 3 AS x
+                -- end edgesToo
+            )""";
+        assertThat(SqlTemplate.without(template, "edges")).isEqualTo("""
+            SELECT x FROM (
+                SELECT 1 AS x
+                -- begin edgesToo
+                UNION ALL
+                SELECT 3 AS x
+                -- end edgesToo
+            )""");
+        assertThat(SqlTemplate.without(SqlTemplate.without(template, "edges"), "edgesToo"))
+            .isEqualTo("SELECT x FROM (\n    SELECT 1 AS x\n)");
+        assertThatThrownBy(() -> SqlTemplate.without(template, "edge")).hasMessageContaining("no section 'edge'");
+        assertThat(SqlTemplate.sections(template)).containsExactly("edges", "edgesToo");
+    }
 }
