@@ -89,7 +89,10 @@ public final class ClickHouseGateway implements AutoCloseable {
 
     /** All rows of a named query. */
     public List<JsonNode> rows(String queryName, Map<String, ?> values) {
-        String sql = render(queryName, values);
+        return rowsOf(render(queryName, values));
+    }
+
+    private List<JsonNode> rowsOf(String sql) {
         return bounded(queryId -> client.queryJson(sql, queryId), false);
     }
 
@@ -103,10 +106,7 @@ public final class ClickHouseGateway implements AutoCloseable {
 
     /** {@link #rowsAsync(String, Map)} of the named query without its section {@code leftOut}. */
     public CompletableFuture<List<JsonNode>> rowsAsync(String queryName, String leftOut, Map<String, ?> values) {
-        return CompletableFuture.supplyAsync(() -> {
-            String sql = render(queryName, leftOut, values);
-            return bounded(queryId -> client.queryJson(sql, queryId), false);
-        }, pool);
+        return CompletableFuture.supplyAsync(() -> rowsOf(render(queryName, leftOut, values)), pool);
     }
 
     /** The result of {@link #rowsAsync}, with the API error the query failed with (not a wrapper of it). */
