@@ -1,9 +1,12 @@
 package io.chatkpi.ingest.kpi;
 
+import io.chatkpi.ingest.stack.SqlResources;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,5 +73,36 @@ class LogHistogramTest {
                 .isEqualTo(LogHistogram.representative(k1000));
         assertThat(LogHistogram.quantile(0.0, new int[] {k1000, k100}, new long[] {2, 1}))
                 .isEqualTo(LogHistogram.representative(k100));
+    }
+
+    /**
+     * Every histogram key the SQL computes (rollup rebuilds and backfills, the raw path's percentile keys, the rollup
+     * path's edge facts) is {@link LogHistogram#SQL_KEY}: the same bucket bounds as {@link LogHistogram#key}, which the
+     * KPI job uses, so the rollup and the raw facts put a value in the same bucket. The value expression may differ
+     * (an alias, an ifNull); the rest of the text may not, whitespace aside.
+     */
+    @Test
+    void everyHistogramKeyInTheSqlIsSqlKey() {
+        String key = LogHistogram.SQL_KEY.replaceAll("\\s+", " ");
+        String head = key.substring(key.indexOf(" <= 0,"), key.indexOf("log(v)") + "log(".length());
+        String tail = key.substring(key.indexOf("log(v)") + "log(v".length());
+        // each "ceil(log(" of a key: what stands before it, its value expression (no parentheses), what follows
+        Pattern use = Pattern.compile(Pattern.quote(head) + "([^()]+|ifNull\\([^()]+\\))" + Pattern.quote(tail));
+        int keys = 0;
+        for (String folder : new String[] {"schema", "queries", "cluster"}) {
+            for (String file : SqlResources.list(folder)) {
+                String sql = SqlResources.load(file).replaceAll("\\s+", " ").replace("( ", "(")
+                        .replace(" )", ")");
+                int logs = sql.split(Pattern.quote("ceil(log("), -1).length - 1;
+                Matcher m = use.matcher(sql);
+                int matched = 0;
+                while (m.find()) matched++;
+                assertThat(matched).as(file + ": histogram keys written as LogHistogram.SQL_KEY")
+                        .isEqualTo(logs);
+                keys += matched;
+            }
+        }
+        // the rollup backfill, its rebuild, the raw path's 10 percentile keys, the edges
+        assertThat(keys).isGreaterThanOrEqualTo(13);
     }
 }
