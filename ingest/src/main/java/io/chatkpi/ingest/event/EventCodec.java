@@ -31,26 +31,64 @@ public final class EventCodec {
         if (raw == null) {
             return Decoded.rejected("", "not JSON: empty input");
         }
-        RawEventFields fields = new RawEventFields();
         try (JsonParser p = JSON.createParser(raw)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                return Decoded.rejected(raw, "not JSON: empty input");
-            }
-            if (first != JsonToken.START_OBJECT) {
-                return Decoded.rejected(raw, "not a JSON object");
-            }
-            String problem = readFields(p, fields);
-            if (problem != null) {
-                return Decoded.rejected(raw, problem);
-            }
-            if (p.nextToken() != null) {
-                return Decoded.rejected(raw, "not JSON: trailing content after the object");
-            }
+            return read(p, raw);
         } catch (JsonParseException e) {
             return Decoded.rejected(raw, notJson(e));
         } catch (IOException e) {
             return Decoded.rejected(raw, "not JSON: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Decodes UTF-8 bytes, as they come from Kafka. An ASCII record that holds a valid event is read from the bytes
+     * themselves (Jackson's byte parser: no text decoded first, no char copy); anything else is decided on the text,
+     * which a rejection stores and whose character positions its reason names. The byte parser is kept to ASCII
+     * because it does not check UTF-8 everywhere (a stray byte inside a field name is skipped where the text has a
+     * replacement character), and a record must give exactly what its text gives.
+     */
+    public static Decoded decode(byte[] utf8) {
+        if (utf8 == null) {
+            return decode((String) null);
+        }
+        if (!isAscii(utf8)) {
+            return decode(new String(utf8, StandardCharsets.UTF_8));
+        }
+        try (JsonParser p = JSON.createParser(utf8)) {
+            Decoded fromBytes = read(p, "");
+            if (fromBytes.isValid()) {
+                return fromBytes;
+            }
+        } catch (IOException e) {
+            // not valid JSON (or not UTF-8): the text path below says why
+        }
+        return decode(new String(utf8, StandardCharsets.UTF_8));
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        int any = 0;
+        for (byte b : bytes) {
+            any |= b; // no early exit: the JIT vectorizes the whole scan
+        }
+        return any >= 0;
+    }
+
+    /** The event {@code p} reads, or its rejection with {@code raw} (empty where the caller decides again). */
+    private static Decoded read(JsonParser p, String raw) throws IOException {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+            return Decoded.rejected(raw, "not JSON: empty input");
+        }
+        if (first != JsonToken.START_OBJECT) {
+            return Decoded.rejected(raw, "not a JSON object");
+        }
+        RawEventFields fields = new RawEventFields();
+        String problem = readFields(p, fields);
+        if (problem != null) {
+            return Decoded.rejected(raw, problem);
+        }
+        if (p.nextToken() != null) {
+            return Decoded.rejected(raw, "not JSON: trailing content after the object");
         }
         return EventValidator.validate(raw, fields);
     }
@@ -63,11 +101,6 @@ public final class EventCodec {
         String message = e.getOriginalMessage().replaceAll("\\s*\\(start marker at .*$", "");
         long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
         return "not JSON: " + message + (at >= 0 ? " (at character " + (at + 1) + ")" : "");
-    }
-
-    /** Decodes UTF-8 bytes, as they come from Kafka. */
-    public static Decoded decode(byte[] utf8) {
-        return decode(utf8 == null ? null : new String(utf8, StandardCharsets.UTF_8));
     }
 
     private static String readFields(JsonParser p, RawEventFields f) throws IOException {

@@ -169,6 +169,42 @@ class EventCodecTest {
                 .startsWith("by: 'SYSTEM' is not allowed on INACTIVE");
     }
 
+    /**
+     * A Kafka record gives exactly what its text gives: the same event, or the same rejection (raw text, reason,
+     * character position), for every sample and for random byte-level damage to them (bytes dropped, inserted or
+     * replaced, including bytes that are not UTF-8).
+     */
+    @Test
+    void bytesDecodeExactlyAsTheirText() {
+        java.util.Random r = new java.util.Random(11);
+        byte[] specials = "\"\\{}[],: \u00e9\u2615".getBytes(StandardCharsets.UTF_8);
+        int valid = 0;
+        int rejected = 0;
+        for (int i = 0; i < 40_000; i++) {
+            EventSamples.Sample s = EventSamples.ALL.get(r.nextInt(EventSamples.ALL.size()));
+            byte[] bytes = s.json().getBytes(StandardCharsets.UTF_8);
+            if (i % 4 != 0 && bytes.length > 0) {
+                java.io.ByteArrayOutputStream damaged = new java.io.ByteArrayOutputStream();
+                int at = r.nextInt(bytes.length);
+                damaged.write(bytes, 0, at);
+                switch (r.nextInt(4)) {
+                    case 0 -> { } // one byte dropped
+                    case 1 -> damaged.write(0x80 + r.nextInt(0x80)); // not UTF-8 on its own
+                    case 2 -> damaged.write(specials[r.nextInt(specials.length)]);
+                    default -> damaged.write(r.nextInt(256));
+                }
+                int from = r.nextInt(4) == 0 ? at : at + 1; // sometimes inserted, else replaced
+                damaged.write(bytes, Math.min(from, bytes.length), bytes.length - Math.min(from, bytes.length));
+                bytes = damaged.toByteArray();
+            }
+            Decoded fromText = EventCodec.decode(new String(bytes, StandardCharsets.UTF_8));
+            assertThat(EventCodec.decode(bytes)).as(new String(bytes, StandardCharsets.UTF_8)).isEqualTo(fromText);
+            if (fromText.isValid()) valid++; else rejected++;
+        }
+        assertThat(valid).as("valid records among them").isGreaterThan(3_000);
+        assertThat(rejected).as("rejected records among them").isGreaterThan(10_000);
+    }
+
     @Test
     void nullAndEmptyInputAreRejectedNotThrown() {
         assertThat(EventCodec.decode((String) null).rejected().reason()).startsWith("not JSON");
