@@ -1,7 +1,5 @@
 package io.chatkpi.jobs.landing;
 
-import io.chatkpi.ingest.event.Decoded;
-import io.chatkpi.ingest.event.EventCodec;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -18,22 +16,11 @@ public final class EventParser extends ProcessFunction<RawRecord, LandedEvent> {
     @Override
     public void processElement(RawRecord record, Context ctx, Collector<LandedEvent> out) {
         long now = ctx.timerService().currentProcessingTime();
-        Decoded decoded;
-        try {
-            decoded = EventCodec.decode(record.value());
-        } catch (RuntimeException e) {
-            // the codec promises not to throw for bad input; if it ever does, the record is still kept
-            ctx.output(REJECTED, reject(record, "internal: could not decode: " + e, now));
-            return;
-        }
-        if (decoded.isValid()) {
-            out.collect(new LandedEvent(decoded.event(), record.partition(), record.offset(), now));
+        ParsedRecord parsed = ParsedRecord.parse(record);
+        if (parsed.isValid()) {
+            out.collect(parsed.landed(now));
         } else {
-            ctx.output(REJECTED, reject(record, decoded.rejected().reason(), now));
+            ctx.output(REJECTED, parsed.rejected(now));
         }
-    }
-
-    private static RejectedRecord reject(RawRecord record, String reason, long now) {
-        return new RejectedRecord(record.sourcePosition(), record.value(), reason, record.source(), now);
     }
 }

@@ -53,6 +53,25 @@ public final class RawEventsJob {
                 .process(new EventParser())
                 .name("parse and validate events")
                 .uid(PARSE_UID);
+        return sinkLanded(valid, events, rejectedTable, deadLetters);
+    }
+
+    /**
+     * The landing graph over records already parsed in their source (the job that lands the events and computes
+     * the KPIs from one read of the topic): the same sinks as {@link #land}.
+     */
+    public static SingleOutputStreamOperator<LandedEvent> landParsed(
+            DataStream<ParsedRecord> parsed, Sink<LandedEvent> events, Sink<RejectedRecord> rejectedTable,
+            Sink<RejectedRecord> deadLetters) {
+        SingleOutputStreamOperator<LandedEvent> valid = parsed
+                .process(new LandingRouter())
+                .name("split valid and rejected events")
+                .uid(PARSE_UID);
+        return sinkLanded(valid, events, rejectedTable, deadLetters);
+    }
+
+    private static SingleOutputStreamOperator<LandedEvent> sinkLanded(SingleOutputStreamOperator<LandedEvent> valid,
+            Sink<LandedEvent> events, Sink<RejectedRecord> rejectedTable, Sink<RejectedRecord> deadLetters) {
         valid.sinkTo(events).name("ClickHouse session_events").uid(EVENTS_SINK_UID);
         DataStream<RejectedRecord> rejected = valid.getSideOutput(EventParser.REJECTED);
         rejected.sinkTo(rejectedTable).name("ClickHouse rejected_events").uid(REJECTED_SINK_UID);
@@ -76,6 +95,15 @@ public final class RawEventsJob {
     /** The landing graph over {@code raw}, into ClickHouse and the dead-letter topic. */
     public static SingleOutputStreamOperator<LandedEvent> landToSinks(DataStream<RawRecord> raw, Options options) {
         return land(raw,
+                ClickHouseSinks.sink(options.clickhouse(), LandingTables.SESSION_EVENTS),
+                ClickHouseSinks.sink(options.clickhouse(), LandingTables.REJECTED_EVENTS),
+                deadLetterSink(options.bootstrapServers(), options.deadLetterTopic()));
+    }
+
+    /** {@link #landParsed} into ClickHouse and the dead-letter topic. */
+    public static SingleOutputStreamOperator<LandedEvent> landParsedToSinks(DataStream<ParsedRecord> parsed,
+            Options options) {
+        return landParsed(parsed,
                 ClickHouseSinks.sink(options.clickhouse(), LandingTables.SESSION_EVENTS),
                 ClickHouseSinks.sink(options.clickhouse(), LandingTables.REJECTED_EVENTS),
                 deadLetterSink(options.bootstrapServers(), options.deadLetterTopic()));

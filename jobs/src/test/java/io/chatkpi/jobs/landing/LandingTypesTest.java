@@ -15,6 +15,7 @@ class LandingTypesTest {
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(RawRecord.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(LandedEvent.class);
         PojoTestUtils.assertSerializedAsPojoWithoutKryo(RejectedRecord.class);
+        PojoTestUtils.assertSerializedAsPojoWithoutKryo(ParsedRecord.class);
     }
 
     @Test
