@@ -243,7 +243,7 @@ public final class KpiJob {
         env.execute(JOB_NAME);
     }
 
-    static final String USAGE = """
+    public static final String USAGE = """
             options (each also from the environment variable CHATKPI_<NAME>, e.g. CHATKPI_BOOTSTRAP_SERVERS):
               --bootstrap-servers H:P        Kafka (default 127.0.0.1:9092)
               --topic T                      the events' topic (default session-events)

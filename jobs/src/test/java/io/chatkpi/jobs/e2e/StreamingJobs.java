@@ -1,5 +1,7 @@
 package io.chatkpi.jobs.e2e;
 
+import io.chatkpi.jobs.combined.LandingAndKpisJob;
+
 import io.chatkpi.ingest.event.SessionEvent;
 import io.chatkpi.ingest.stack.ClickHouseClient;
 import io.chatkpi.ingest.stack.KafkaBroker;
@@ -123,6 +125,15 @@ final class StreamingJobs implements AutoCloseable {
         options.runtime().applyTo(env);
         KpiJob.kpisToSinks(tap.apply(KpiJob.events(env, options)), options);
         return submit(env, KpiJob.JOB_NAME);
+    }
+
+    /** The landing and the KPIs as one job over one read of the topic ({@link LandingAndKpisJob#build}). */
+    JobClient startLandingAndKpis(Setup setup) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        String group = setup.name() + "-one-read";
+        LandingAndKpisJob.build(env, new LandingAndKpisJob.Options(setup.landing().withGroupId(group),
+                setup.kpis().withGroupId(group)));
+        return submit(env, LandingAndKpisJob.JOB_NAME);
     }
 
     private JobClient submit(StreamExecutionEnvironment env, String name) throws Exception {

@@ -1,5 +1,7 @@
 package io.chatkpi.jobs.e2e;
 
+import io.chatkpi.jobs.combined.LandingAndKpisJob;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -100,6 +102,31 @@ class StreamingPipelineE2eTest {
 
             ewtTopicCarriesTheLiveEwt(jobs, kafka, setup, expected);
             lateEventRewritesItsSessionAndIsCounted(jobs, kafka, setup, traffic, ch, kpiJob, expected);
+        }
+    }
+
+    /**
+     * The landing and the KPIs as one job reading the topic once ({@link LandingAndKpisJob}): the same rows as the
+     * two jobs and the replay, every table, the rollup equal to its rebuild, every redelivery dropped as a duplicate.
+     */
+    @Test
+    void theJobThatReadsTheTopicOnceGivesTheSameRows(KafkaBroker kafka, ClickHouseTestDatabase db, @TempDir Path dir)
+            throws Exception {
+        SimulatedTraffic traffic = SimulatedTraffic.standard();
+        TableRows expected = ReplayExpectation.of(traffic, db, dir);
+        StreamingJobs.Setup setup = StreamingJobs.Setup.of(kafka, db, "e2e-one-read", PARTITIONS, 1);
+        setup.createTopics();
+        traffic.send(kafka, setup.topic(), 0, traffic.size());
+        traffic.sendEndOfTraffic(kafka, setup.topic(), PARTITIONS, SimulatedTraffic.allPartitions(PARTITIONS));
+
+        ClickHouseClient ch = db.client();
+        try (StreamingJobs jobs = new StreamingJobs()) {
+            JobClient job = jobs.startLandingAndKpis(setup);
+            jobs.awaitRows(ch, expected);
+            assertThat(RollupRebuild.differences(ch, db.database())).isNull();
+            assertThat(counterSum(job.getJobID(), SessionKpiFunction.DUPLICATE_EVENTS_METRIC))
+                    .isEqualTo(traffic.duplicates());
+            assertThat(counterSum(job.getJobID(), SessionKpiFunction.LATE_EVENTS_METRIC)).isZero();
         }
     }
 
