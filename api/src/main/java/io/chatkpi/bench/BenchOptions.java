@@ -27,7 +27,20 @@ public record BenchOptions(
         int kpiRequests,
         int kpiMaxSeconds,
         EwtLoadGenerator ewtLoadGenerator,
-        String apiJvmOptions) {
+        String apiJvmOptions,
+        PipelineJobs pipelineJobs) {
+
+    /**
+     * Which deployment of the landing and the KPIs the pipeline figure measures: the two jobs, each reading the topic
+     * ({@code RawEventsJob}, {@code KpiJob}), or the one job that reads it once ({@code LandingAndKpisJob}).
+     */
+    public enum PipelineJobs {
+        TWO, ONE;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** What sends the EWT endpoint's load: wrk in its own process (when installed), or threads in the bench JVM. */
     public enum EwtLoadGenerator {
@@ -56,6 +69,8 @@ public record BenchOptions(
               --json FILE            results file (default bench/results/<date>-<host>.json)
               --partitions N         partitions of the events topics (default 3)
               --out-of-orderness-ms MS  the KPI job's watermark bound (default 5000, the job's own default)
+              --jobs J               two | one: the pipeline figure of the landing and KPI jobs, each reading the
+                                     topic (default), or of the one job that reads it once (LandingAndKpisJob)
               --probes-per-second X  EWT freshness probes (default 40)
               --clients N            concurrent clients of the EWT endpoint load (default 32)
               --load-duration S      seconds of EWT endpoint load (default 20)
@@ -72,7 +87,8 @@ public record BenchOptions(
     public static BenchOptions defaults(Path home) {
         return new BenchOptions(2_000_000, 2_000, 60, EnumSet.allOf(Part.class), defaultJson(home), 3,
                 KpiWatermarks.DEFAULT_OUT_OF_ORDERNESS.toMillis(), 40, 32, 20, 10_000_000, 100, 180,
-                WrkLoad.installed() ? EwtLoadGenerator.WRK : EwtLoadGenerator.JAVA, ApiProcess.RECOMMENDED_JVM_OPTIONS);
+                WrkLoad.installed() ? EwtLoadGenerator.WRK : EwtLoadGenerator.JAVA, ApiProcess.RECOMMENDED_JVM_OPTIONS,
+                PipelineJobs.TWO);
     }
 
     public static BenchOptions parse(String[] args, Path home) {
@@ -105,6 +121,7 @@ public record BenchOptions(
                         (int) positive(name, Integer.parseInt(v)));
                 case "--ewt-load" -> o.withEwtLoadGenerator(ewtLoadGenerator(v));
                 case "--api-jvm-options" -> o.withApiJvmOptions(v);
+                case "--jobs" -> o.withPipelineJobs(pipelineJobs(v));
                 default -> throw new IllegalArgumentException("unknown option " + name);
             };
         }
@@ -119,38 +136,52 @@ public record BenchOptions(
     BenchOptions with(long events, double rate, int durationSeconds, Path json) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
                 probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
-                apiJvmOptions);
+                apiJvmOptions, pipelineJobs);
     }
 
     BenchOptions withParts(Set<Part> only) {
         return new BenchOptions(events, rate, durationSeconds, only, json, partitions, outOfOrdernessMs,
                 probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
-                apiJvmOptions);
+                apiJvmOptions, pipelineJobs);
     }
 
     BenchOptions withSizes(int partitions, long outOfOrdernessMs, double probesPerSecond, int clients,
                            int loadSeconds) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
                 probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
-                apiJvmOptions);
+                apiJvmOptions, pipelineJobs);
     }
 
     BenchOptions withKpi(long kpiSessions, int kpiRequests, int kpiMaxSeconds) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
                 probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
-                apiJvmOptions);
+                apiJvmOptions, pipelineJobs);
     }
 
     BenchOptions withEwtLoadGenerator(EwtLoadGenerator generator) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
                 probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, generator,
-                apiJvmOptions);
+                apiJvmOptions, pipelineJobs);
     }
 
     BenchOptions withApiJvmOptions(String options) {
         return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
                 probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
-                options);
+                options, pipelineJobs);
+    }
+
+    BenchOptions withPipelineJobs(PipelineJobs jobs) {
+        return new BenchOptions(events, rate, durationSeconds, parts, json, partitions, outOfOrdernessMs,
+                probesPerSecond, clients, loadSeconds, kpiSessions, kpiRequests, kpiMaxSeconds, ewtLoadGenerator,
+                apiJvmOptions, jobs);
+    }
+
+    private static PipelineJobs pipelineJobs(String v) {
+        try {
+            return PipelineJobs.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--jobs must be two or one, got '" + v + "'");
+        }
     }
 
     private static EwtLoadGenerator ewtLoadGenerator(String v) {

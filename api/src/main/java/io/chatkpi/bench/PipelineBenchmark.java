@@ -10,6 +10,7 @@ import io.chatkpi.ingest.sim.SimulatorConfig;
 import io.chatkpi.ingest.sim.TrafficSimulator;
 import io.chatkpi.ingest.stack.KafkaBroker;
 import io.chatkpi.ingest.stack.SqlResources;
+import io.chatkpi.jobs.combined.LandingAndKpisJob;
 import io.chatkpi.jobs.kpi.KpiJob;
 import io.chatkpi.jobs.landing.RawEventsJob;
 import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
@@ -84,17 +85,17 @@ final class PipelineBenchmark {
 
         JobsRun jobs = jobs(topic, written);
         double ratio = jobs.eventsPerSec() / baseline[0];
-        Progress.say("pipeline: landing + KPI jobs at %,.0f events/s = %.0f %% of the baseline", jobs.eventsPerSec(),
-                ratio * 100);
+        Progress.say("pipeline: %s at %,.0f events/s = %.0f %% of the baseline", jobsLabel(options.pipelineJobs()),
+                jobs.eventsPerSec(), ratio * 100);
         Double cpuMicrosPerEvent = jobs.cpuMicrosPerEvent();
         if (cpuMicrosPerEvent != null) {
             Progress.say("pipeline: CPU in that window: bench JVM %.1f s, ClickHouse %.1f s = %.1f us per event",
-                    jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent);
+                    jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent, options.pipelineJobs().id());
         }
         return new BenchResults.Pipeline(written.events(), jobs.eventsPerSec(), baseline[0], ratio,
                 written.sessions(), jobs.facts(), jobs.seconds(), baseline[1], written.eventsPerSec(),
                 options.partitions(), BenchStack.JOB_PARALLELISM, ClickHouseSinkOptions.DEFAULT_BATCH_SIZE,
-                jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent);
+                jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent, options.pipelineJobs().id());
     }
 
     private Written write(String topic) throws Exception {
@@ -186,13 +187,24 @@ final class PipelineBenchmark {
         }
     }
 
+    /** What the pipeline figure measured, as the progress lines and the table name it. */
+    static String jobsLabel(BenchOptions.PipelineJobs jobs) {
+        return jobs == BenchOptions.PipelineJobs.ONE ? "landing + KPIs in one job" : "landing + KPI jobs";
+    }
+
     /** The landing and KPI jobs from the earliest offset until ClickHouse holds everything. */
     private JobsRun jobs(String topic, Written written) throws Exception {
         RawEventsJob.Options landing = stack.landingJob(topic, "bench-landing");
         KpiJob.Options kpis = stack.kpiJob(topic, topic + "-ewt", "bench-kpis");
         long submitted = System.nanoTime();
-        stack.flink.submit(RawEventsJob.JOB_NAME, env -> RawEventsJob.build(env, landing));
-        stack.flink.submit(KpiJob.JOB_NAME, env -> KpiJob.build(env, kpis));
+        if (options.pipelineJobs() == BenchOptions.PipelineJobs.ONE) {
+            LandingAndKpisJob.Options one = new LandingAndKpisJob.Options(landing.withGroupId("bench-one-read"),
+                    kpis.withGroupId("bench-one-read"));
+            stack.flink.submit(LandingAndKpisJob.JOB_NAME, env -> LandingAndKpisJob.build(env, one));
+        } else {
+            stack.flink.submit(RawEventsJob.JOB_NAME, env -> RawEventsJob.build(env, landing));
+            stack.flink.submit(KpiJob.JOB_NAME, env -> KpiJob.build(env, kpis));
+        }
         String progressQuery = SqlResources.load("queries/bench_progress.sql");
         String sessionsQuery = SqlResources.load("queries/bench_sessions_written.sql");
         long firstRow = -1;

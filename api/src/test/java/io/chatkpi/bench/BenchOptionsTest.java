@@ -30,4 +30,13 @@ class BenchOptionsTest {
                 .apiJvmOptions()).isEqualTo("-Xmx1g -XX:+UseG1GC");
         assertThat(BenchOptions.USAGE).contains(ApiProcess.RECOMMENDED_JVM_OPTIONS);
     }
+
+    @Test
+    void thePipelineFigureIsOfTheTwoJobsUnlessToldOne() {
+        assertThat(BenchOptions.parse(new String[] {}, HOME).pipelineJobs()).isEqualTo(BenchOptions.PipelineJobs.TWO);
+        assertThat(BenchOptions.parse(new String[] {"--jobs", "one"}, HOME).pipelineJobs())
+                .isEqualTo(BenchOptions.PipelineJobs.ONE);
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--jobs", "three"}, HOME))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--jobs must be two or one");
+    }
 }

@@ -75,5 +75,23 @@ class BenchSmokeTest {
             assertThat(file.at(path).isNumber() || file.at(path).isTextual()).as(path).isTrue();
         }
         assertThat(file.path("peakRssMb").size()).isEqualTo(3);
+        assertThat(file.at("/pipeline/jobs").asText()).isEqualTo("two");
+    }
+
+    /** The pipeline figure of the one job that reads the topic once: every event in, every figure reported. */
+    @Test
+    void theOneReadJobIsMeasuredToo(@TempDir Path home) throws Exception {
+        BenchOptions options = BenchOptions.parse(new String[] {
+                "--only", "pipeline", "--jobs", "one", "--events", "5000",
+                "--json", home.resolve("results.json").toString()}, home);
+
+        BenchResults r = Bench.run(options, home);
+
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.pipeline().jobs()).isEqualTo("one");
+        assertThat(r.pipeline().events()).isEqualTo(5_000);
+        assertThat(r.pipeline().eventsPerSec()).isPositive();
+        assertThat(r.pipeline().kpiFacts()).isPositive();
+        assertThat(r.ewtFreshnessMs()).isNull();
     }
 }
