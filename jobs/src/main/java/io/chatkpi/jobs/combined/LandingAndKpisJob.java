@@ -2,12 +2,12 @@ package io.chatkpi.jobs.combined;
 
 import io.chatkpi.ingest.event.SessionEvent;
 import io.chatkpi.jobs.common.JobConfig;
+import io.chatkpi.jobs.common.SessionEventsSource;
 import io.chatkpi.jobs.kpi.KpiJob;
 import io.chatkpi.jobs.kpi.KpiWatermarks;
 import io.chatkpi.jobs.landing.LandedEvent;
 import io.chatkpi.jobs.landing.ParsedRecord;
 import io.chatkpi.jobs.landing.RawEventsJob;
-import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -64,31 +64,12 @@ public final class LandingAndKpisJob {
     }
 
     public static KafkaSource<ParsedRecord> kafkaSource(KpiJob.Options options) {
-        return KafkaSource.<ParsedRecord>builder()
-                .setBootstrapServers(options.bootstrapServers())
-                .setTopics(options.topic())
-                .setGroupId(options.groupId())
-                .setStartingOffsets(options.startingOffsets().initializer())
-                .setDeserializer(new ParsedRecordDeserializer())
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+        return SessionEventsSource.of(options.bootstrapServers(), options.topic(), options.groupId(),
+                options.startingOffsets().initializer(), new ParsedRecordDeserializer());
     }
 
     public static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            JobConfig config = JobConfig.fromArgs(args, System.getenv());
-            options = Options.from(config);
-            Set<String> unknown = config.unknownArguments();
-            if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown));
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("LandingAndKpisJob: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Options options = JobConfig.optionsOrExit("LandingAndKpisJob", USAGE, args, Options::from);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env, options);
         env.execute(JOB_NAME);

@@ -46,6 +46,28 @@ public final class JobConfig {
         return new JobConfig(parsed, Map.copyOf(environment));
     }
 
+    /**
+     * A job's options from its command line and the environment: on an unknown or invalid option, the problem and
+     * {@code usage} on stderr and exit status 2, before anything is built or submitted.
+     */
+    public static <O> O optionsOrExit(String job, String usage, String[] argv,
+            java.util.function.Function<JobConfig, O> options) {
+        try {
+            JobConfig config = fromArgs(argv, System.getenv());
+            O parsed = options.apply(config);
+            Set<String> unknown = config.unknownArguments();
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown));
+            }
+            return parsed;
+        } catch (IllegalArgumentException e) {
+            System.err.println(job + ": " + e.getMessage());
+            System.err.println(usage);
+            System.exit(2);
+            throw e; // not reached
+        }
+    }
+
     public static JobConfig of(Map<String, String> options) {
         return new JobConfig(new HashMap<>(options), Map.of());
     }

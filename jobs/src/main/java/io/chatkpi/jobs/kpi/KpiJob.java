@@ -4,13 +4,12 @@ import io.chatkpi.ingest.event.SessionEvent;
 import io.chatkpi.ingest.ewt.EwtSnapshot;
 import io.chatkpi.ingest.kafka.Topics;
 import io.chatkpi.jobs.common.JobConfig;
+import io.chatkpi.jobs.common.SessionEventsSource;
 import io.chatkpi.jobs.common.RuntimeOptions;
 import io.chatkpi.jobs.landing.RawEventsJob.StartingOffsets;
 import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
 import io.chatkpi.jobs.sink.ClickHouseSinks;
 import java.time.Duration;
-import java.util.Set;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -203,14 +202,8 @@ public final class KpiJob {
     }
 
     public static KafkaSource<SessionEvent> kafkaSource(Options options) {
-        return KafkaSource.<SessionEvent>builder()
-                .setBootstrapServers(options.bootstrapServers())
-                .setTopics(options.topic())
-                .setGroupId(options.groupId())
-                .setStartingOffsets(options.startingOffsets().initializer())
-                .setDeserializer(new SessionEventDeserializer())
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+        return SessionEventsSource.of(options.bootstrapServers(), options.topic(), options.groupId(),
+                options.startingOffsets().initializer(), new SessionEventDeserializer());
     }
 
     public static KafkaSink<EwtSnapshot> ewtTopicSink(String bootstrapServers, String topic) {
@@ -224,20 +217,7 @@ public final class KpiJob {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            JobConfig config = JobConfig.fromArgs(args, System.getenv());
-            options = Options.from(config);
-            Set<String> unknown = config.unknownArguments();
-            if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown));
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("KpiJob: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Options options = JobConfig.optionsOrExit("KpiJob", USAGE, args, Options::from);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env, options);
         env.execute(JOB_NAME);

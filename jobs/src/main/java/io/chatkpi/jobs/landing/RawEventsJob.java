@@ -2,11 +2,11 @@ package io.chatkpi.jobs.landing;
 
 import io.chatkpi.ingest.kafka.Topics;
 import io.chatkpi.jobs.common.JobConfig;
+import io.chatkpi.jobs.common.SessionEventsSource;
 import io.chatkpi.jobs.common.RuntimeOptions;
 import io.chatkpi.jobs.sink.ClickHouseSinkOptions;
 import io.chatkpi.jobs.sink.ClickHouseSinks;
 import java.util.Locale;
-import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -110,15 +110,8 @@ public final class RawEventsJob {
     }
 
     public static KafkaSource<RawRecord> kafkaSource(Options options) {
-        return KafkaSource.<RawRecord>builder()
-                .setBootstrapServers(options.bootstrapServers())
-                .setTopics(options.topic())
-                .setGroupId(options.groupId())
-                .setStartingOffsets(options.startingOffsets().initializer())
-                .setDeserializer(new KafkaRawRecordDeserializer())
-                // offsets are committed on checkpoints: they show consumer lag, the job itself restores from state
-                .setProperty("commit.offsets.on.checkpoint", "true")
-                .build();
+        return SessionEventsSource.of(options.bootstrapServers(), options.topic(), options.groupId(),
+                options.startingOffsets().initializer(), new KafkaRawRecordDeserializer());
     }
 
     public static KafkaSink<RejectedRecord> deadLetterSink(String bootstrapServers, String topic) {
@@ -130,20 +123,7 @@ public final class RawEventsJob {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            JobConfig config = JobConfig.fromArgs(args, System.getenv());
-            options = Options.from(config);
-            Set<String> unknown = config.unknownArguments();
-            if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException("unknown option(s): --" + String.join(", --", unknown));
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("RawEventsJob: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
+        Options options = JobConfig.optionsOrExit("RawEventsJob", USAGE, args, Options::from);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         build(env, options);
         env.execute(JOB_NAME);
