@@ -92,26 +92,62 @@ class ScaleOutE2eTest {
         assertThat(RollupRebuild.differences(ch, db.database())).isNull();
 
         // at run time too, each subtask got exactly the sessions and the queues whose keys are assigned to it
-        int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(PARALLELISM);
-        Map<Integer, Long> eventsBySubtask = new TreeMap<>();
-        Set<Integer> queueSubtasks = new TreeSet<>();
-        for (SessionEvent e : traffic.events) {
-            if (e != null) {
-                eventsBySubtask.merge(subtaskOf(e.sessionId(), maxParallelism), 1L, Long::sum);
-                if (e.queueId() != null) {
-                    queueSubtasks.add(subtaskOf(e.queueId(), maxParallelism));
-                }
-            }
-        }
-        SessionEvent endOfTraffic = traffic.endOfTraffic(PARTITIONS, Set.of(0)).get(0);
-        eventsBySubtask.merge(subtaskOf(endOfTraffic.sessionId(), maxParallelism), 1L, Long::sum);
+        Map<Integer, Long> eventsBySubtask = sessionEventsBySubtask(traffic);
         assertThat(eventsBySubtask).as("the traffic's sessions spread over every subtask").hasSize(PARALLELISM);
         assertThat(recordsInBySubtask(kpiJob, "session KPIs")).isEqualTo(eventsBySubtask);
-        assertThat(recordsInBySubtask(kpiJob, "queue EWT").keySet()).isEqualTo(queueSubtasks);
+        assertThat(recordsInBySubtask(kpiJob, "queue EWT").keySet()).isEqualTo(queueSubtasks(traffic));
         System.out.printf("scale-out: parallelism %d on 2 TaskManagers x 2 slots, %d partitions: %s in ClickHouse,"
                         + " equal to the replay (landing job %.1f s, KPI job %.1f s incl. %d s idleness, each from"
                         + " submission to cancelled); session KPI events per subtask %s%n", PARALLELISM, PARTITIONS,
                 expected, landingSeconds, kpiSeconds, setup.idleness().toSeconds(), eventsBySubtask);
+    }
+
+    /** The one job that lands and computes the KPIs from one read of the topic, at parallelism 4 too. */
+    @Test
+    void theOneReadJobAtParallelismFourGivesTheSameRows(KafkaBroker kafka, ClickHouseTestDatabase db,
+            @TempDir Path dir) throws Exception {
+        SimulatedTraffic traffic = SimulatedTraffic.standard();
+        TableRows expected = ReplayExpectation.of(traffic, db, dir);
+        StreamingJobs.Setup setup = StreamingJobs.Setup.of(kafka, db, "scale-out-one-read", PARTITIONS, PARALLELISM);
+        setup.createTopics();
+        traffic.send(kafka, setup.topic(), 0, traffic.size());
+        traffic.sendEndOfTraffic(kafka, setup.topic(), PARTITIONS, Set.of(0));
+
+        ClickHouseClient ch = db.client();
+        JobID job;
+        try (StreamingJobs jobs = new StreamingJobs()) {
+            job = jobs.startLandingAndKpis(setup).getJobID();
+            jobs.awaitRows(ch, expected);
+            assertThat(RollupRebuild.differences(ch, db.database())).isNull();
+        }
+        assertThat(recordsInBySubtask(job, "session KPIs")).isEqualTo(sessionEventsBySubtask(traffic));
+        assertThat(recordsInBySubtask(job, "queue EWT").keySet()).isEqualTo(queueSubtasks(traffic));
+    }
+
+    /** Events per subtask of the session operator: every valid event of a session goes where its key is assigned. */
+    private static Map<Integer, Long> sessionEventsBySubtask(SimulatedTraffic traffic) {
+        int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(PARALLELISM);
+        Map<Integer, Long> eventsBySubtask = new TreeMap<>();
+        for (SessionEvent e : traffic.events) {
+            if (e != null) {
+                eventsBySubtask.merge(subtaskOf(e.sessionId(), maxParallelism), 1L, Long::sum);
+            }
+        }
+        SessionEvent endOfTraffic = traffic.endOfTraffic(PARTITIONS, Set.of(0)).get(0);
+        eventsBySubtask.merge(subtaskOf(endOfTraffic.sessionId(), maxParallelism), 1L, Long::sum);
+        return eventsBySubtask;
+    }
+
+    /** The subtasks of the queue operator that the traffic's queues are assigned to. */
+    private static Set<Integer> queueSubtasks(SimulatedTraffic traffic) {
+        int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(PARALLELISM);
+        Set<Integer> queueSubtasks = new TreeSet<>();
+        for (SessionEvent e : traffic.events) {
+            if (e != null && e.queueId() != null) {
+                queueSubtasks.add(subtaskOf(e.queueId(), maxParallelism));
+            }
+        }
+        return queueSubtasks;
     }
 
     private static int subtaskOf(String key, int maxParallelism) {
