@@ -57,8 +57,8 @@ class ScaleOutE2eTest {
             .setConfiguration(METRICS.addToConfiguration(new Configuration()))
             .build());
 
-    private static final int PARTITIONS = 4;
-    private static final int PARALLELISM = 4;
+    static final int PARTITIONS = 4;
+    static final int PARALLELISM = 4;
 
     @Test
     void parallelismFourOnTwoTaskManagersGivesTheSameRows(KafkaBroker kafka, ClickHouseTestDatabase db,
@@ -102,30 +102,8 @@ class ScaleOutE2eTest {
                 expected, landingSeconds, kpiSeconds, setup.idleness().toSeconds(), eventsBySubtask);
     }
 
-    /** The one job that lands and computes the KPIs from one read of the topic, at parallelism 4 too. */
-    @Test
-    void theOneReadJobAtParallelismFourGivesTheSameRows(KafkaBroker kafka, ClickHouseTestDatabase db,
-            @TempDir Path dir) throws Exception {
-        SimulatedTraffic traffic = SimulatedTraffic.standard();
-        TableRows expected = ReplayExpectation.of(traffic, db, dir);
-        StreamingJobs.Setup setup = StreamingJobs.Setup.of(kafka, db, "scale-out-one-read", PARTITIONS, PARALLELISM);
-        setup.createTopics();
-        traffic.send(kafka, setup.topic(), 0, traffic.size());
-        traffic.sendEndOfTraffic(kafka, setup.topic(), PARTITIONS, Set.of(0));
-
-        ClickHouseClient ch = db.client();
-        JobID job;
-        try (StreamingJobs jobs = new StreamingJobs()) {
-            job = jobs.startLandingAndKpis(setup).getJobID();
-            jobs.awaitRows(ch, expected);
-            assertThat(RollupRebuild.differences(ch, db.database())).isNull();
-        }
-        assertThat(recordsInBySubtask(job, "session KPIs")).isEqualTo(sessionEventsBySubtask(traffic));
-        assertThat(recordsInBySubtask(job, "queue EWT").keySet()).isEqualTo(queueSubtasks(traffic));
-    }
-
     /** Events per subtask of the session operator: every valid event of a session goes where its key is assigned. */
-    private static Map<Integer, Long> sessionEventsBySubtask(SimulatedTraffic traffic) {
+    static Map<Integer, Long> sessionEventsBySubtask(SimulatedTraffic traffic) {
         int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(PARALLELISM);
         Map<Integer, Long> eventsBySubtask = new TreeMap<>();
         for (SessionEvent e : traffic.events) {
@@ -139,7 +117,7 @@ class ScaleOutE2eTest {
     }
 
     /** The subtasks of the queue operator that the traffic's queues are assigned to. */
-    private static Set<Integer> queueSubtasks(SimulatedTraffic traffic) {
+    static Set<Integer> queueSubtasks(SimulatedTraffic traffic) {
         int maxParallelism = KeyGroupRangeAssignment.computeDefaultMaxParallelism(PARALLELISM);
         Set<Integer> queueSubtasks = new TreeSet<>();
         for (SessionEvent e : traffic.events) {
@@ -156,7 +134,11 @@ class ScaleOutE2eTest {
 
     /** Records into each subtask of an operator, for the subtasks that had any. */
     private static Map<Integer, Long> recordsInBySubtask(JobID job, String operator) {
-        List<OperatorMetricGroup> subtasks = METRICS.findOperatorMetricGroups(job, operator);
+        return recordsInBySubtask(METRICS, job, operator);
+    }
+
+    static Map<Integer, Long> recordsInBySubtask(InMemoryReporter metrics, JobID job, String operator) {
+        List<OperatorMetricGroup> subtasks = metrics.findOperatorMetricGroups(job, operator);
         assertThat(subtasks).as("subtasks of %s", operator).hasSize(PARALLELISM);
         Map<Integer, Long> records = new TreeMap<>();
         for (OperatorMetricGroup subtask : subtasks) {

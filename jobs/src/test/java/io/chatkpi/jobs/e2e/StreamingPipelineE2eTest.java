@@ -1,7 +1,5 @@
 package io.chatkpi.jobs.e2e;
 
-import io.chatkpi.jobs.combined.LandingAndKpisJob;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -106,31 +104,6 @@ class StreamingPipelineE2eTest {
     }
 
     /**
-     * The landing and the KPIs as one job reading the topic once ({@link LandingAndKpisJob}): the same rows as the
-     * two jobs and the replay, every table, the rollup equal to its rebuild, every redelivery dropped as a duplicate.
-     */
-    @Test
-    void theJobThatReadsTheTopicOnceGivesTheSameRows(KafkaBroker kafka, ClickHouseTestDatabase db, @TempDir Path dir)
-            throws Exception {
-        SimulatedTraffic traffic = SimulatedTraffic.standard();
-        TableRows expected = ReplayExpectation.of(traffic, db, dir);
-        StreamingJobs.Setup setup = StreamingJobs.Setup.of(kafka, db, "e2e-one-read", PARTITIONS, 1);
-        setup.createTopics();
-        traffic.send(kafka, setup.topic(), 0, traffic.size());
-        traffic.sendEndOfTraffic(kafka, setup.topic(), PARTITIONS, SimulatedTraffic.allPartitions(PARTITIONS));
-
-        ClickHouseClient ch = db.client();
-        try (StreamingJobs jobs = new StreamingJobs()) {
-            JobClient job = jobs.startLandingAndKpis(setup);
-            jobs.awaitRows(ch, expected);
-            assertThat(RollupRebuild.differences(ch, db.database())).isNull();
-            assertThat(counterSum(job.getJobID(), SessionKpiFunction.DUPLICATE_EVENTS_METRIC))
-                    .isEqualTo(traffic.duplicates());
-            assertThat(counterSum(job.getJobID(), SessionKpiFunction.LATE_EVENTS_METRIC)).isZero();
-        }
-    }
-
-    /**
      * An event far behind the watermark (which the end-of-traffic events moved an hour past the traffic): it still
      * updates its session (the row is rewritten with one more event) and counts in the lateEvents metric; the EWT
      * history stays as it was.
@@ -221,7 +194,12 @@ class StreamingPipelineE2eTest {
 
     /** A counter summed over the subtasks of the job's operators that register it. */
     private static long counterSum(JobID job, String name) {
-        return METRICS.findMetrics(job, name).entrySet().stream()
+        return counterSum(METRICS, job, name);
+    }
+
+    /** The sum of a counter over every subtask of {@code job} that has it. */
+    static long counterSum(InMemoryReporter metrics, JobID job, String name) {
+        return metrics.findMetrics(job, name).entrySet().stream()
                 .filter(e -> e.getKey().endsWith("." + name) && e.getValue() instanceof Counter)
                 .mapToLong(e -> ((Counter) e.getValue()).getCount())
                 .sum();
