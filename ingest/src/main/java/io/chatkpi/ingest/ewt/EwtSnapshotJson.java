@@ -1,11 +1,13 @@
 package io.chatkpi.ingest.ewt;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,24 +26,48 @@ public final class EwtSnapshotJson {
     private EwtSnapshotJson() {}
 
     public static String encode(EwtSnapshot s) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("queueId", s.queueId());
-        o.put("asOf", Instant.ofEpochMilli(s.asOfMs()).toString());
-        o.put("asOfMs", s.asOfMs());
-        EwtFigures f = s.figures();
-        o.put("estimatedWaitMs", f.estimatedWaitMs());
-        o.put("meanWaitMs", f.meanWaitMs());
-        o.put("p50WaitMs", f.p50WaitMs());
-        o.put("p90WaitMs", f.p90WaitMs());
-        o.put("sampleSize", f.sampleSize());
-        ArrayNode samples = o.putArray("samples");
-        for (WaitSample w : s.samples()) {
-            ObjectNode n = samples.addObject();
-            n.put("at", Instant.ofEpochMilli(w.atMs()).toString());
-            n.put("atMs", w.atMs());
-            n.put("waitMs", w.waitMs());
+        return new String(encodeToBytes(s), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The UTF-8 JSON, written field by field (no tree built first): the live EWT operator encodes one for every
+     * change of a queue's estimate.
+     */
+    public static byte[] encodeToBytes(EwtSnapshot s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + 64 * s.samples().size());
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("queueId", s.queueId());
+            g.writeStringField("asOf", Instant.ofEpochMilli(s.asOfMs()).toString());
+            g.writeNumberField("asOfMs", s.asOfMs());
+            EwtFigures f = s.figures();
+            writeNullable(g, "estimatedWaitMs", f.estimatedWaitMs());
+            writeNullable(g, "meanWaitMs", f.meanWaitMs());
+            writeNullable(g, "p50WaitMs", f.p50WaitMs());
+            writeNullable(g, "p90WaitMs", f.p90WaitMs());
+            g.writeNumberField("sampleSize", f.sampleSize());
+            g.writeArrayFieldStart("samples");
+            for (WaitSample w : s.samples()) {
+                g.writeStartObject();
+                g.writeStringField("at", Instant.ofEpochMilli(w.atMs()).toString());
+                g.writeNumberField("atMs", w.atMs());
+                g.writeNumberField("waitMs", w.waitMs());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return o.toString();
+        return out.toByteArray();
+    }
+
+    private static void writeNullable(JsonGenerator g, String field, Long value) throws IOException {
+        if (value == null) {
+            g.writeNullField(field);
+        } else {
+            g.writeNumberField(field, value);
+        }
     }
 
     public static EwtSnapshot decode(String json) {

@@ -19,6 +19,6 @@ public final class EwtSnapshotSerializer implements KafkaRecordSerializationSche
     public ProducerRecord<byte[], byte[]> serialize(EwtSnapshot snapshot, KafkaSinkContext context, Long timestamp) {
         return new ProducerRecord<>(topic, null, null,
                 snapshot.queueId().getBytes(StandardCharsets.UTF_8),
-                EwtSnapshotJson.encode(snapshot).getBytes(StandardCharsets.UTF_8));
+                EwtSnapshotJson.encodeToBytes(snapshot));
     }
 }
