@@ -232,7 +232,7 @@ class FlinkRunOnStandaloneClusterIT {
         return m.group(1);
     }
 
-    private static long sessionsAcross(SimulatedTraffic traffic, int line) {
+    static long sessionsAcross(SimulatedTraffic traffic, int line) {
         Set<String> before = new HashSet<>();
         traffic.events.subList(0, line).forEach(e -> {
             if (e != null) {

@@ -1,6 +1,8 @@
 package io.chatkpi.jobs.e2e;
 
 import io.chatkpi.jobs.combined.LandingAndKpisJob;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 
 import io.chatkpi.ingest.event.SessionEvent;
 import io.chatkpi.ingest.stack.ClickHouseClient;
@@ -125,6 +127,19 @@ final class StreamingJobs implements AutoCloseable {
         options.runtime().applyTo(env);
         KpiJob.kpisToSinks(tap.apply(KpiJob.events(env, options)), options);
         return submit(env, KpiJob.JOB_NAME);
+    }
+
+    /**
+     * {@link LandingAndKpisJob#build} restored from {@code savepoint}, the state of operators it does not have left
+     * behind ({@code --allowNonRestoredState} of {@code flink run}).
+     */
+    JobClient startLandingAndKpisFrom(String savepoint, LandingAndKpisJob.Options options) throws Exception {
+        Configuration restore = new Configuration();
+        restore.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        restore.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(restore);
+        LandingAndKpisJob.build(env, options);
+        return submit(env, LandingAndKpisJob.JOB_NAME);
     }
 
     /** The landing and the KPIs as one job over one read of the topic ({@link LandingAndKpisJob#build}). */
