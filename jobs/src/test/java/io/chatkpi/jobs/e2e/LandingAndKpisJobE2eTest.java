@@ -12,9 +12,7 @@ import io.chatkpi.testing.KafkaExtension;
 import java.nio.file.Path;
 import java.util.Set;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,11 +33,7 @@ class LandingAndKpisJobE2eTest {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(2)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-            .build());
+    static final MiniClusterExtension FLINK = StreamingJobs.miniCluster(2, METRICS);
 
     @Test
     void atParallelismFourTheOneReadJobGivesTheReplaysRows(KafkaBroker kafka, ClickHouseTestDatabase db,

@@ -3,6 +3,9 @@ package io.chatkpi.jobs.e2e;
 import io.chatkpi.jobs.combined.LandingAndKpisJob;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import io.chatkpi.ingest.event.SessionEvent;
 import io.chatkpi.ingest.stack.ClickHouseClient;
@@ -93,6 +96,15 @@ final class StreamingJobs implements AutoCloseable {
                     .withIdleness(idleness)
                     .withRuntime(runtime);
         }
+    }
+
+    /** A MiniCluster of {@code taskManagers} × 2 slots whose metrics {@code metrics} keeps for the test to read. */
+    static MiniClusterExtension miniCluster(int taskManagers, InMemoryReporter metrics) {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setNumberTaskManagers(taskManagers)
+                .setNumberSlotsPerTaskManager(2)
+                .setConfiguration(metrics.addToConfiguration(new Configuration()))
+                .build());
     }
 
     private final List<JobClient> jobs = new ArrayList<>();
