@@ -91,7 +91,7 @@ class BenchSmokeTest {
         assertThat(r.pipeline().jobs()).isEqualTo("one");
         assertThat(r.pipeline().events()).isEqualTo(5_000);
         assertThat(r.pipeline().eventsPerSec()).isPositive();
-        assertThat(r.pipeline().kpiFacts()).isPositive();
+        assertThat(r.pipeline().sessions()).isPositive();
         assertThat(r.ewtFreshnessMs()).isNull();
     }
 }
