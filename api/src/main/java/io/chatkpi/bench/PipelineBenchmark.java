@@ -243,8 +243,9 @@ final class PipelineBenchmark {
                 Double clickHouseCpu = ProcessCpu.between(clickHouseCpuAtStart, ProcessCpu.ofProcess(clickHousePid));
                 long inWindow = written.records() - eventsAtFirstRow;
                 double seconds = (now - firstRow) / 1e9;
-                if (now - firstRow < 1_000_000_000L) {
-                    // a backlog too small to see the jobs running: count from the submission instead
+                if (now - firstRow < 1_000_000_000L || inWindow * 2 < written.records()) {
+                    // a backlog too small to see the jobs running (under a second, or most events already landed
+                    // at the first look, which left a window of ~0 events / s): count from the submission instead
                     seconds = (now - submitted) / 1e9;
                     inWindow = written.records();
                     jvmCpu = null;
