@@ -1,5 +1,6 @@
 package io.chatkpi.bench;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.chatkpi.jobs.kpi.KpiWatermarks;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -35,10 +36,23 @@ public record BenchOptions(
      * ({@code RawEventsJob}, {@code KpiJob}), or the one job that reads it once ({@code LandingAndKpisJob}).
      */
     public enum PipelineJobs {
-        TWO, ONE;
+        TWO("landing + KPI jobs"), ONE("landing + KPIs in one job");
 
+        private final String label;
+
+        PipelineJobs(String label) {
+            this.label = label;
+        }
+
+        /** As the JSON results and {@code --jobs} write it. */
+        @JsonValue
         public String id() {
             return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** What the pipeline figure measured, as the progress lines and the table name it. */
+        public String label() {
+            return label;
         }
     }
 

@@ -29,12 +29,13 @@ public record BenchResults(
      * @param clickHouseCpuSeconds CPU time of clickhouse-server over that window
      * @param cpuMicrosPerEvent    both, per event landed in that window: what the pipeline costs whatever else
      *                             shares the machine (the rate is not)
-     * @param jobs                 "two" (RawEventsJob and KpiJob, each reading the topic) or "one" (LandingAndKpisJob)
+     * @param jobs                 the two jobs, each reading the topic, or LandingAndKpisJob ("two" / "one" in the JSON)
      */
     public record Pipeline(long events, double eventsPerSec, double baselineEventsPerSec, double ratio,
                            long sessions, long kpiFacts, double pipelineSeconds, double baselineSeconds,
                            double produceEventsPerSec, int partitions, int parallelism, int sinkBatchSize,
-                           Double jvmCpuSeconds, Double clickHouseCpuSeconds, Double cpuMicrosPerEvent, String jobs) {}
+                           Double jvmCpuSeconds, Double clickHouseCpuSeconds, Double cpuMicrosPerEvent,
+                           BenchOptions.PipelineJobs jobs) {}
 
     /**
      * Milliseconds from producing a probe's REP_JOINED to the API's EWT endpoint showing an asOf at or after it.

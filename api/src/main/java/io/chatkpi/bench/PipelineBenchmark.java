@@ -85,17 +85,17 @@ final class PipelineBenchmark {
 
         JobsRun jobs = jobs(topic, written);
         double ratio = jobs.eventsPerSec() / baseline[0];
-        Progress.say("pipeline: %s at %,.0f events/s = %.0f %% of the baseline", jobsLabel(options.pipelineJobs()),
+        Progress.say("pipeline: %s at %,.0f events/s = %.0f %% of the baseline", options.pipelineJobs().label(),
                 jobs.eventsPerSec(), ratio * 100);
         Double cpuMicrosPerEvent = jobs.cpuMicrosPerEvent();
         if (cpuMicrosPerEvent != null) {
             Progress.say("pipeline: CPU in that window: bench JVM %.1f s, ClickHouse %.1f s = %.1f us per event",
-                    jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent, options.pipelineJobs().id());
+                    jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent, options.pipelineJobs());
         }
         return new BenchResults.Pipeline(written.events(), jobs.eventsPerSec(), baseline[0], ratio,
                 written.sessions(), jobs.facts(), jobs.seconds(), baseline[1], written.eventsPerSec(),
                 options.partitions(), BenchStack.JOB_PARALLELISM, ClickHouseSinkOptions.DEFAULT_BATCH_SIZE,
-                jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent, options.pipelineJobs().id());
+                jobs.jvmCpuSeconds(), jobs.clickHouseCpuSeconds(), cpuMicrosPerEvent, options.pipelineJobs());
     }
 
     private Written write(String topic) throws Exception {
@@ -185,11 +185,6 @@ final class PipelineBenchmark {
             return jvmCpuSeconds == null || clickHouseCpuSeconds == null ? null
                     : (jvmCpuSeconds + clickHouseCpuSeconds) * 1e6 / Math.max(1, eventsInWindow);
         }
-    }
-
-    /** What the pipeline figure measured, as the progress lines and the table name it. */
-    static String jobsLabel(BenchOptions.PipelineJobs jobs) {
-        return jobs == BenchOptions.PipelineJobs.ONE ? "landing + KPIs in one job" : "landing + KPI jobs";
     }
 
     /** The landing and KPI jobs from the earliest offset until ClickHouse holds everything. */

@@ -16,9 +16,7 @@ final class ResultsTable {
         List<Row> rows = new ArrayList<>();
         if (r.pipeline() != null) {
             BenchResults.Pipeline p = r.pipeline();
-            rows.add(new Row("pipeline events/s (" + PipelineBenchmark.jobsLabel(
-                    BenchOptions.PipelineJobs.valueOf(p.jobs().toUpperCase(java.util.Locale.ROOT))) + ")",
-                    num(p.eventsPerSec()), "", ""));
+            rows.add(new Row("pipeline events/s (" + p.jobs().label() + ")", num(p.eventsPerSec()), "", ""));
             rows.add(new Row("baseline events/s (KafkaConsumer + EventCodec)", num(p.baselineEventsPerSec()), "", ""));
             rows.add(new Row("pipeline / baseline", String.format("%.1f %%", p.ratio() * 100), ">= 50 %",
                     met(p.ratio() >= 0.5)));

@@ -88,7 +88,7 @@ class BenchSmokeTest {
         BenchResults r = Bench.run(options, home);
 
         assertThat(r.failures()).isEmpty();
-        assertThat(r.pipeline().jobs()).isEqualTo("one");
+        assertThat(r.pipeline().jobs()).isEqualTo(BenchOptions.PipelineJobs.ONE);
         assertThat(r.pipeline().events()).isEqualTo(5_000);
         assertThat(r.pipeline().eventsPerSec()).isPositive();
         assertThat(r.pipeline().sessions()).isPositive();
